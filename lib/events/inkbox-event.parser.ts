@@ -1,0 +1,87 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { InkboxEvent } from './inkbox-event.dto.js';
+import { INKBOX_EVENT_CLASSES, isKnownInkboxEventType } from './inkbox-event-types.js';
+
+/** Thrown when a verified body is not a valid Inkbox event; `problems` lists each failing field. */
+export class InkboxPayloadError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Inkbox event: ${problems.join('; ')}`);
+    this.name = 'InkboxPayloadError';
+  }
+}
+
+const MAX_DEPTH = 64;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Rejects nesting deeper than {@link MAX_DEPTH} and keys that would reach an object's prototype. */
+function checkStructure(root: unknown): string | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) return `the JSON is nested more than ${MAX_DEPTH} levels deep`;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return `the key "${key}" is not allowed in an Inkbox event`;
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+function flatten(errors: ValidationError[], parent = ''): string[] {
+  const out: string[] = [];
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    if (error.constraints) {
+      for (const message of Object.values(error.constraints)) {
+        out.push(message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`);
+      }
+    }
+    if (error.children?.length) out.push(...flatten(error.children, path));
+  }
+  return out;
+}
+
+/**
+ * Builds the event from the exact bytes that were verified: UTF-8 decode, `JSON.parse`, then the
+ * class for its `event_type` (the envelope class for types without one), validated with the
+ * class-validator decorators. Throws {@link InkboxPayloadError} listing every problem.
+ */
+export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxEvent {
+  let text: string;
+  if (typeof rawBody === 'string') {
+    text = rawBody;
+  } else {
+    try {
+      text = utf8.decode(rawBody);
+    } catch {
+      throw new InkboxPayloadError(['the body is not valid UTF-8']);
+    }
+  }
+  if (text.trim() === '') throw new InkboxPayloadError(['the body is empty; an Inkbox event is a JSON object']);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InkboxPayloadError([`the body is not valid JSON (${(error as Error).message})`]);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new InkboxPayloadError(['the body must be a JSON object with event_type, timestamp and data']);
+  }
+  const structural = checkStructure(json);
+  if (structural) throw new InkboxPayloadError([structural]);
+
+  const type = (json as { event_type?: unknown }).event_type;
+  const cls = typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent;
+  const event = plainToInstance(cls as typeof InkboxEvent, json) as InkboxEvent;
+  const errors = validateSync(event, { forbidUnknownValues: false, skipMissingProperties: false });
+  if (errors.length > 0) throw new InkboxPayloadError(flatten(errors));
+  return event;
+}

@@ -1,0 +1,104 @@
+import type { ControllerOptions } from '@nestjs/common';
+import type { InkboxIdempotencyStore } from './inkbox-idempotency-store.interface.js';
+
+/** What a signing-key resolver is told about a delivery. The body is untrusted and is not given. */
+export interface InkboxKeyContext {
+  /** Request headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Path parameters of the webhook route, e.g. `{ identity: 'billing' }` for `inkbox/webhooks/:identity`. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Returns the key or keys to try for one delivery (e.g. the key of the agent identity in the URL). */
+export type InkboxSigningKeyResolver = (
+  context: InkboxKeyContext,
+) => string | readonly string[] | undefined | null | Promise<string | readonly string[] | undefined | null>;
+
+/** A Redis client the idempotency store can use (ioredis or compatible). */
+export interface InkboxRedisClientLike {
+  eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  quit?(): Promise<unknown>;
+}
+
+/** Options of the exactly-once layer. */
+export interface InkboxIdempotencyOptions {
+  /** `'memory'` (default, one process), `'redis'` (several instances) or your own store. */
+  store?: 'memory' | 'redis' | InkboxIdempotencyStore;
+  /** How long an event is remembered. Default 72 h. */
+  ttlMs?: number;
+  /** How long an in-flight claim holds before a redelivery may take it over (crashed instance). Default 60 s. */
+  leaseMs?: number;
+  /** In-memory store only: most events remembered at once (oldest dropped first). Default 100 000. */
+  maxEntries?: number;
+  /** Redis store: an app-provided ioredis client, or a URL; and the key prefix (default `inkbox:idem:`). */
+  redis?: { client?: InkboxRedisClientLike; url?: string; keyPrefix?: string };
+  /**
+   * What to do when the store cannot be reached: `'closed'` (default) answers 503 so Inkbox retries later;
+   * `'open'` runs the handlers without protection against duplicates.
+   */
+  onStoreError?: 'closed' | 'open';
+}
+
+/** Automatic webhook registration once the app is listening. */
+export interface InkboxRegisterWebhooksOptions {
+  /** Public base URL of this app, e.g. `https://api.example.com`. The webhook path is appended. */
+  publicUrl: string;
+  /** Mailbox addresses whose mail events should be sent to this app. */
+  mailboxes: string[];
+  /** Event types to subscribe to. Default: every `message.*` type. */
+  eventTypes?: string[];
+}
+
+/** Options of `InkboxModule.forRoot()` (or what the `forRootAsync()` factory returns). */
+export interface InkboxModuleOptions {
+  /**
+   * The webhook signing key (`whsec_…`), several keys (each is tried: rotation, several identities),
+   * or a function returning the keys for one delivery. Required.
+   */
+  signingKey: string | readonly string[] | InkboxSigningKeyResolver;
+  /** Allowed clock distance, in seconds, both ways. Default 300. */
+  toleranceSeconds?: number;
+  /** Largest accepted body in bytes; larger ones get 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Inkbox API key: only `InkboxAdminService` needs it. */
+  apiKey?: string;
+  /** Inkbox API base URL. Default `https://inkbox.ai`. */
+  apiBaseUrl?: string;
+  /** Per-request timeout of the admin client. Default 30 000 ms. */
+  apiTimeoutMs?: number;
+  /** Attempts (first included) of a retryable admin call. Default 4. */
+  apiMaxAttempts?: number;
+  /** Webhook API of the Inkbox deployment: `'subscriptions'` (default, current) or `'mailbox-field'` (legacy). */
+  webhookApi?: 'subscriptions' | 'mailbox-field';
+  /** Subscribe these mailboxes to this app's webhook URL once the app is listening. */
+  registerWebhooks?: InkboxRegisterWebhooksOptions;
+  /** Exactly-once processing across redeliveries; `false` turns it off. Default: in-memory store. */
+  idempotency?: false | InkboxIdempotencyOptions;
+  /** Also emit each verified event as `inkbox.<event_type>` through `@nestjs/event-emitter`. Default false. */
+  emitEvents?: boolean;
+}
+
+/** Options fixed when the module is declared (they shape the route), allowed in `forRoot` and `forRootAsync`. */
+export interface InkboxModuleExtras {
+  /** Register the module globally. Default false. */
+  isGlobal?: boolean;
+  /** Route of the webhook controller; may hold parameters (`inkbox/webhooks/:identity`). Default `inkbox/webhooks`. */
+  webhookPath?: string;
+  /** Controller version under URI/header versioning, e.g. `VERSION_NEUTRAL`. Default: the app's default. */
+  version?: ControllerOptions['version'];
+}
+
+/** Options after validation and defaults: what the module's parts use. */
+export interface ResolvedInkboxOptions {
+  readonly resolveKeys: (context: InkboxKeyContext) => readonly string[] | Promise<readonly string[]>;
+  readonly toleranceSeconds: number;
+  readonly maxBodyBytes: number;
+  readonly apiKey: string | undefined;
+  readonly apiBaseUrl: string;
+  readonly apiTimeoutMs: number;
+  readonly apiMaxAttempts: number;
+  readonly webhookApi: 'subscriptions' | 'mailbox-field';
+  readonly registerWebhooks: InkboxRegisterWebhooksOptions | undefined;
+  readonly idempotency: false | Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>;
+  readonly emitEvents: boolean;
+}

@@ -1,0 +1,228 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  INKBOX_REQUEST_ID_HEADER,
+  INKBOX_SIGNATURE_HEADER,
+  INKBOX_TIMESTAMP_HEADER,
+} from '../inkbox.constants.js';
+
+/** Header values as Node, Express, Fastify or a plain object hold them. */
+export type InkboxHeaderValue = string | readonly string[] | number | undefined | null;
+
+/** Anything that can carry the request headers: a plain record (any case) or a fetch `Headers`. */
+export type InkboxHeadersLike =
+  | Readonly<Record<string, InkboxHeaderValue>>
+  | { get(name: string): string | null };
+
+/** Why a delivery failed verification. Form problems come first, then time, then the HMAC. */
+export type InkboxSignatureFailureReason =
+  | 'missing_request_id'
+  | 'missing_timestamp'
+  | 'missing_signature'
+  | 'malformed_request_id'
+  | 'malformed_timestamp'
+  | 'malformed_signature'
+  | 'timestamp_too_old'
+  | 'timestamp_in_future'
+  | 'no_signing_key'
+  | 'signature_mismatch'
+  | 'invalid_input';
+
+/** Successful verification. */
+export interface InkboxSignatureSuccess {
+  readonly ok: true;
+  /** The `X-Inkbox-Request-ID` of this attempt. */
+  readonly requestId: string;
+  /** The signed timestamp, unix seconds. */
+  readonly timestamp: number;
+  /** Index, in the list of keys given, of the key that matched. */
+  readonly keyIndex: number;
+}
+
+/** Failed verification: a machine-readable reason and a sentence for people. */
+export interface InkboxSignatureFailure {
+  readonly ok: false;
+  readonly reason: InkboxSignatureFailureReason;
+  /** Explains the failure; never contains key material. */
+  readonly message: string;
+}
+
+/** Result of {@link verifyInkboxSignature}. */
+export type InkboxSignatureResult = InkboxSignatureSuccess | InkboxSignatureFailure;
+
+/** Input of {@link verifyInkboxSignature}. */
+export interface VerifyInkboxSignatureInput {
+  /** The body exactly as received (bytes). A string is taken as UTF-8. */
+  readonly rawBody: Buffer | Uint8Array | string;
+  /** The request headers; names are matched case-insensitively. */
+  readonly headers: InkboxHeadersLike;
+  /** One key or several (each is tried). A leading `whsec_` is removed. */
+  readonly signingKey: string | readonly string[];
+  /** Allowed distance, in seconds, between the signed timestamp and `now`, both ways. Default 300. */
+  readonly toleranceSeconds?: number;
+  /** The clock: a `Date` or milliseconds since the epoch (as `Date.now()`). Default: the current time. */
+  readonly now?: Date | number;
+}
+
+const SIGNATURE_FORM = /^sha256=[0-9a-fA-F]{64}$/;
+const TIMESTAMP_FORM = /^[0-9]{1,12}$/;
+// Printable ASCII without spaces, bounded: anything else is not a request id Inkbox would send.
+const REQUEST_ID_FORM = /^[\x21-\x7e]{1,256}$/;
+
+function fail(reason: InkboxSignatureFailureReason, message: string): InkboxSignatureFailure {
+  return { ok: false, reason, message };
+}
+
+/** Reads one header case-insensitively; `null` when absent, `undefined` when given more than once. */
+export function readInkboxHeader(headers: InkboxHeadersLike, name: string): string | null | undefined {
+  if (headers === null || typeof headers !== 'object') return null;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    const value = (headers as { get(name: string): string | null }).get(name);
+    return typeof value === 'string' ? value : null;
+  }
+  const record = headers as Readonly<Record<string, InkboxHeaderValue>>;
+  let value: InkboxHeaderValue = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+  if (value === undefined) {
+    for (const key of Object.keys(record)) {
+      if (key.length === name.length && key.toLowerCase() === name) {
+        if (value !== undefined) return undefined; // the same header under two spellings
+        value = record[key];
+      }
+    }
+  }
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return null;
+    if (value.length > 1) return undefined;
+    return typeof value[0] === 'string' ? value[0] : undefined;
+  }
+  return undefined;
+}
+
+function toKeyList(signingKey: string | readonly string[]): string[] {
+  const list = typeof signingKey === 'string' ? [signingKey] : Array.isArray(signingKey) ? signingKey : [];
+  return list.filter((key): key is string => typeof key === 'string' && key.length > 0);
+}
+
+/** The HMAC key bytes for a signing key: the UTF-8 string with one leading `whsec_` removed. */
+export function inkboxKeyBytes(signingKey: string): Buffer {
+  return Buffer.from(signingKey.startsWith('whsec_') ? signingKey.slice(6) : signingKey, 'utf8');
+}
+
+/**
+ * Computes the `X-Inkbox-Signature` value for a delivery: `sha256=` + hex HMAC-SHA256 over
+ * `"{requestId}.{timestamp}."` followed by the raw body bytes.
+ */
+export function computeInkboxSignature(
+  signingKey: string,
+  requestId: string,
+  timestamp: string | number,
+  rawBody: Buffer | Uint8Array | string,
+): string {
+  const hmac = createHmac('sha256', inkboxKeyBytes(signingKey));
+  hmac.update(`${requestId}.${timestamp}.`, 'utf8');
+  hmac.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody);
+  return `sha256=${hmac.digest('hex')}`;
+}
+
+function nowSeconds(now: Date | number | undefined): number {
+  if (now === undefined) return Math.floor(Date.now() / 1000);
+  const ms = now instanceof Date ? now.getTime() : now;
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * Verifies an Inkbox webhook delivery. Checks, in order: the presence and form of the three
+ * `X-Inkbox-*` headers, the timestamp against the tolerance window (past and future), then the
+ * HMAC with each key in constant time. Never throws: any input yields a result.
+ *
+ * @example
+ * const result = verifyInkboxSignature({ rawBody, headers: req.headers, signingKey: process.env.INKBOX_SIGNING_KEY! });
+ * if (!result.ok) console.warn(result.reason, result.message);
+ */
+export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): InkboxSignatureResult {
+  try {
+    if (input === null || typeof input !== 'object') {
+      return fail('invalid_input', 'verifyInkboxSignature needs an object with rawBody, headers and signingKey.');
+    }
+    const { rawBody, headers } = input;
+    const requestId = readInkboxHeader(headers, INKBOX_REQUEST_ID_HEADER);
+    const timestamp = readInkboxHeader(headers, INKBOX_TIMESTAMP_HEADER);
+    const signature = readInkboxHeader(headers, INKBOX_SIGNATURE_HEADER);
+
+    if (requestId === null || requestId === '') {
+      return fail('missing_request_id', 'The X-Inkbox-Request-ID header is missing or empty.');
+    }
+    if (requestId === undefined || !REQUEST_ID_FORM.test(requestId)) {
+      return fail('malformed_request_id', 'The X-Inkbox-Request-ID header must be one value of 1 to 256 visible ASCII characters.');
+    }
+    if (timestamp === null || timestamp === '') {
+      return fail('missing_timestamp', 'The X-Inkbox-Timestamp header is missing or empty.');
+    }
+    if (timestamp === undefined || !TIMESTAMP_FORM.test(timestamp)) {
+      return fail('malformed_timestamp', 'The X-Inkbox-Timestamp header must be one value: unix time in whole seconds (digits only).');
+    }
+    if (signature === null || signature === '') {
+      return fail('missing_signature', 'The X-Inkbox-Signature header is missing or empty.');
+    }
+    if (signature === undefined || !SIGNATURE_FORM.test(signature)) {
+      return fail('malformed_signature', 'The X-Inkbox-Signature header must be one value of the form sha256=<64 hex digits>.');
+    }
+
+    const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+    if (!(body instanceof Uint8Array)) {
+      return fail('invalid_input', 'The raw body must be a Buffer, a Uint8Array or a string.');
+    }
+
+    const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    const signedAt = Number(timestamp);
+    const current = nowSeconds(input.now);
+    if (!Number.isFinite(current) || !(tolerance >= 0)) {
+      return fail('invalid_input', 'The clock (now) and toleranceSeconds must be finite, non-negative numbers.');
+    }
+    if (current - signedAt > tolerance) {
+      return fail('timestamp_too_old', `The X-Inkbox-Timestamp is ${current - signedAt} s old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`);
+    }
+    if (signedAt - current > tolerance) {
+      return fail('timestamp_in_future', `The X-Inkbox-Timestamp is ${signedAt - current} s in the future, more than the ${tolerance} s allowed: check this server's clock.`);
+    }
+
+    const keys = toKeyList(input.signingKey);
+    if (keys.length === 0) {
+      return fail('no_signing_key', 'No signing key was given to check the signature against.');
+    }
+    const expected = Buffer.from(signature.slice(7), 'hex');
+    const prefix = Buffer.from(`${requestId}.${timestamp}.`, 'utf8');
+    for (let i = 0; i < keys.length; i++) {
+      const digest = createHmac('sha256', inkboxKeyBytes(keys[i]!)).update(prefix).update(body).digest();
+      if (digest.length === expected.length && timingSafeEqual(digest, expected)) {
+        return { ok: true, requestId, timestamp: signedAt, keyIndex: i };
+      }
+    }
+    return fail(
+      'signature_mismatch',
+      keys.length === 1
+        ? 'The X-Inkbox-Signature does not match the body signed with the configured signing key: wrong key, or the body was changed on the way.'
+        : `The X-Inkbox-Signature matches none of the ${keys.length} configured signing keys: wrong keys, or the body was changed on the way.`,
+    );
+  } catch {
+    return fail('invalid_input', 'The input could not be read as an Inkbox delivery.');
+  }
+}
+
+/** HTTP status for a failure reason: 400 for missing or malformed headers, 401 for time and HMAC. */
+export function inkboxSignatureFailureStatus(reason: InkboxSignatureFailureReason): 400 | 401 | 500 {
+  switch (reason) {
+    case 'timestamp_too_old':
+    case 'timestamp_in_future':
+    case 'signature_mismatch':
+      return 401;
+    case 'no_signing_key':
+    case 'invalid_input':
+      return 500;
+    default:
+      return 400;
+  }
+}
