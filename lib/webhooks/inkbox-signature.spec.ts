@@ -147,5 +147,6 @@ describe('verifyInkboxSignature', () => {
     expect(inkboxSignatureFailureStatus('timestamp_too_old')).toBe(401);
     expect(inkboxSignatureFailureStatus('timestamp_in_future')).toBe(401);
     expect(inkboxSignatureFailureStatus('signature_mismatch')).toBe(401);
+    expect(inkboxSignatureFailureStatus('no_signing_key')).toBe(401);
   });
 });

@@ -212,14 +212,14 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
   }
 }
 
-/** HTTP status for a failure reason: 400 for missing or malformed headers, 401 for time and HMAC. */
+/** HTTP status for a failure reason: 400 for missing or malformed headers, 401 for time, keys and HMAC. */
 export function inkboxSignatureFailureStatus(reason: InkboxSignatureFailureReason): 400 | 401 | 500 {
   switch (reason) {
     case 'timestamp_too_old':
     case 'timestamp_in_future':
     case 'signature_mismatch':
-      return 401;
     case 'no_signing_key':
+      return 401;
     case 'invalid_input':
       return 500;
     default:

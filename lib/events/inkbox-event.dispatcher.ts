@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
+import { InkboxConfigurationError } from '../inkbox-options.js';
+import type { InkboxIdempotencyStore } from '../interfaces/inkbox-idempotency-store.interface.js';
+import type { InkboxDeliveryContext } from '../interfaces/inkbox-delivery-context.interface.js';
+import type { ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
+import type { InkboxDispatchResult } from './inkbox-dispatch-result.js';
+import type { InkboxEvent } from './inkbox-event.dto.js';
+import type { InkboxHandler } from './inkbox-handler.interface.js';
+import { InkboxHandlerExplorer } from './inkbox-handler.explorer.js';
+
+interface EmitterLike {
+  emitAsync(event: string, ...values: unknown[]): Promise<unknown[]>;
+  listenerCount?(event: string): number;
+  listeners?(event: string): unknown[];
+}
+
+/** The key an event is deduplicated on: its `id`, or a SHA-256 of the exact body when it has none. */
+export function inkboxEventKey(event: InkboxEvent, rawBody: Buffer): string {
+  return typeof event.id === 'string' && event.id !== '' ? event.id : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+}
+
+/**
+ * Runs the handlers of a verified event: all of them, concurrently, each failure isolated and
+ * logged; with the idempotency store, only the handlers that have not completed for this event
+ * yet, and never one that another delivery is running at the same moment.
+ */
+@Injectable()
+export class InkboxEventDispatcher implements OnApplicationBootstrap {
+  private readonly logger = new Logger('InkboxWebhook');
+  private emitter: EmitterLike | undefined;
+
+  constructor(
+    private readonly explorer: InkboxHandlerExplorer,
+    private readonly discovery: DiscoveryService,
+    @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
+    @Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store: InkboxIdempotencyStore | null,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.emitEvents) return;
+    const wrapper = this.discovery
+      .getProviders()
+      .find((w) => w.name === 'EventEmitter2' && typeof (w.instance as EmitterLike | undefined)?.emitAsync === 'function');
+    if (!wrapper) {
+      throw new InkboxConfigurationError('emitEvents is on, but no EventEmitter2 was found: import EventEmitterModule.forRoot() from @nestjs/event-emitter in your AppModule, or turn emitEvents off.');
+    }
+    this.emitter = wrapper.instance as EmitterLike;
+  }
+
+  /** Handlers that would run for `type` (typed first, then `'*'`, then the event-emitter bridge). */
+  handlersFor(type: string): readonly InkboxHandler[] {
+    const handlers = this.explorer.handlersFor(type);
+    const emitter = this.emitter;
+    if (!emitter) return handlers;
+    const name = `inkbox.${type}`;
+    const bridge: InkboxHandler = {
+      id: `EventEmitter2:${name}`,
+      types: [type],
+      invoke: (event, delivery) => emitter.emitAsync(name, event, delivery),
+    };
+    return [...handlers, bridge];
+  }
+
+  /** Dispatches one verified event. Never throws: failures are reported in the result. */
+  async dispatch(event: InkboxEvent, rawBody: Buffer, delivery: Omit<InkboxDeliveryContext, 'eventKey'>): Promise<InkboxDispatchResult> {
+    const handlers = this.handlersFor(event.event_type);
+    if (handlers.length === 0) return { outcome: 'ignored' };
+    const context: InkboxDeliveryContext = { ...delivery, eventKey: inkboxEventKey(event, rawBody) };
+    const idempotency = this.options.idempotency;
+    if (!this.store || idempotency === false) return this.runAll(event, context, handlers);
+
+    const claimOptions = { leaseMs: idempotency.leaseMs, ttlMs: idempotency.ttlMs };
+    let claim;
+    try {
+      claim = await this.store.claim(context.eventKey, handlers.map((h) => h.id), claimOptions);
+    } catch (error) {
+      const detail = (error as Error)?.message ?? String(error);
+      if (idempotency.onStoreError === 'open') {
+        this.logger.warn(`Idempotency store unavailable (${detail}); running the handlers of ${this.describe(event, context)} without duplicate protection (onStoreError: 'open').`);
+        return this.runAll(event, context, handlers);
+      }
+      this.logger.error(`Idempotency store unavailable (${detail}); answering 503 for ${this.describe(event, context)} so Inkbox retries later.`);
+      return { outcome: 'store-unavailable', message: 'The idempotency store is unavailable; retry later.' };
+    }
+    const chosen = handlers.filter((h) => claim.run.includes(h.id));
+    if (chosen.length === 0) {
+      return claim.busy.length > 0 ? { outcome: 'in-flight', busy: claim.busy } : { outcome: 'duplicate' };
+    }
+    const failed: string[] = [];
+    await Promise.all(
+      chosen.map(async (handler) => {
+        const error = await this.invoke(handler, event, context);
+        try {
+          if (error === undefined) await this.store!.complete(context.eventKey, handler.id, claim.token, claimOptions);
+          else await this.store!.release(context.eventKey, handler.id, claim.token);
+        } catch (storeError) {
+          this.logger.error(`Could not record ${error === undefined ? 'completion' : 'failure'} of ${handler.id} for ${this.describe(event, context)}: ${(storeError as Error)?.message ?? String(storeError)}`);
+        }
+        if (error !== undefined) failed.push(handler.id);
+      }),
+    );
+    if (failed.length > 0) return { outcome: 'failed', failed };
+    if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
+    return { outcome: 'processed' };
+  }
+
+  private async runAll(event: InkboxEvent, context: InkboxDeliveryContext, handlers: readonly InkboxHandler[]): Promise<InkboxDispatchResult> {
+    const errors = await Promise.all(handlers.map((h) => this.invoke(h, event, context)));
+    const failed = handlers.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
+    return failed.length > 0 ? { outcome: 'failed', failed } : { outcome: 'processed' };
+  }
+
+  /** Calls one handler; resolves to its error, or undefined on success. Logs the failure. */
+  private async invoke(handler: InkboxHandler, event: InkboxEvent, context: InkboxDeliveryContext): Promise<unknown> {
+    try {
+      await handler.invoke(event, context);
+      return undefined;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      this.logger.error(`Handler ${handler.id} failed for ${this.describe(event, context)}: ${err.message}`, err.stack);
+      return err;
+    }
+  }
+
+  private describe(event: InkboxEvent, context: InkboxDeliveryContext): string {
+    return `${event.event_type} event ${context.eventKey} (request ${context.requestId})`;
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
+import { InkboxConfigurationError } from '../inkbox-options.js';
+import type { InkboxHandler } from './inkbox-handler.interface.js';
+
+/**
+ * Finds every `@OnInkboxEvent` method of the app's providers and controllers at startup, once per
+ * instance (alias providers are skipped, so no handler fires twice), and indexes them by type.
+ */
+@Injectable()
+export class InkboxHandlerExplorer implements OnModuleInit {
+  private readonly logger = new Logger('InkboxModule');
+  private readonly byType = new Map<string, InkboxHandler[]>();
+  private wildcard: InkboxHandler[] = [];
+  private explored = false;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  onModuleInit(): void {
+    this.explore();
+  }
+
+  /** Handlers for an event type: the typed ones, then the `'*'` ones, each once. */
+  handlersFor(type: string): readonly InkboxHandler[] {
+    const typed = this.byType.get(type);
+    if (!typed) return this.wildcard;
+    if (this.wildcard.length === 0) return typed;
+    return [...typed, ...this.wildcard.filter((h) => !typed.includes(h))];
+  }
+
+  /** Every handler found, for diagnostics. */
+  get handlers(): readonly InkboxHandler[] {
+    const all = new Set<InkboxHandler>(this.wildcard);
+    for (const list of this.byType.values()) list.forEach((h) => all.add(h));
+    return [...all];
+  }
+
+  private explore(): void {
+    if (this.explored) return;
+    this.explored = true;
+    const seen = new Map<object, Set<string>>();
+    const ids = new Map<string, number>();
+    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    for (const wrapper of wrappers) {
+      if (wrapper.isAlias || !wrapper.metatype) continue;
+      const prototype = (wrapper.metatype as { prototype?: object }).prototype;
+      if (!prototype) continue;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        const method = (prototype as Record<string, unknown>)[methodName];
+        const types = typeof method === 'function' ? (Reflect.getMetadata(INKBOX_EVENT_HANDLER_METADATA, method) as string[] | undefined) : undefined;
+        if (!types) continue;
+        const className = (wrapper.metatype as { name?: string }).name || String(wrapper.name);
+        if (!wrapper.isDependencyTreeStatic()) {
+          throw new InkboxConfigurationError(
+            `${className}.${methodName} has @OnInkboxEvent but ${className} is request-scoped (or depends on a request-scoped provider). ` +
+              'Handlers must live on singleton providers: move the handler there and resolve request-scoped services inside it with ModuleRef.resolve().',
+          );
+        }
+        const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
+        if (!instance) continue;
+        const methods = seen.get(instance) ?? new Set<string>();
+        if (methods.has(methodName)) continue;
+        methods.add(methodName);
+        seen.set(instance, methods);
+        const base = `${className}.${methodName}`;
+        const count = (ids.get(base) ?? 0) + 1;
+        ids.set(base, count);
+        const handler: InkboxHandler = {
+          id: count === 1 ? base : `${base}#${count}`,
+          types,
+          invoke: (event, delivery) => instance[methodName]!(event, delivery),
+        };
+        for (const type of types) {
+          if (type === '*') this.wildcard.push(handler);
+          else this.byType.set(type, [...(this.byType.get(type) ?? []), handler]);
+        }
+      }
+    }
+    this.logger.log(`Inkbox handlers: ${this.handlers.map((h) => `${h.id} (${h.types.join(', ')})`).join('; ') || 'none'}`);
+  }
+}

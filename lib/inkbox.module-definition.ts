@@ -1,0 +1,32 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { DEFAULT_WEBHOOK_PATH, INKBOX_ROUTE } from './inkbox.constants.js';
+import { normalizeWebhookPath } from './inkbox-options.js';
+import type { InkboxModuleExtras, InkboxModuleOptions } from './interfaces/inkbox-module-options.interface.js';
+import type { InkboxRoute } from './interfaces/inkbox-route.interface.js';
+import { createInkboxWebhookController } from './webhooks/inkbox-webhook.controller.js';
+
+export const {
+  ConfigurableModuleClass: InkboxConfigurableModule,
+  MODULE_OPTIONS_TOKEN: INKBOX_MODULE_OPTIONS,
+  OPTIONS_TYPE: INKBOX_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: INKBOX_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<InkboxModuleOptions>({ moduleName: 'Inkbox' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createInkboxOptions')
+  .setExtras<InkboxModuleExtras>(
+    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, version: undefined },
+    (definition, extras) => {
+      const route: InkboxRoute =
+        extras.version === undefined
+          ? { path: normalizeWebhookPath(extras.webhookPath) }
+          : { path: normalizeWebhookPath(extras.webhookPath), version: extras.version };
+      return {
+        ...definition,
+        global: extras.isGlobal,
+        controllers: [...(definition.controllers ?? []), createInkboxWebhookController(route)],
+        providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }],
+        exports: [...(definition.exports ?? []), INKBOX_ROUTE],
+      };
+    },
+  )
+  .build();

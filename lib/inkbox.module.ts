@@ -1,0 +1,43 @@
+import { Inject, Module, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { InkboxEventDispatcher } from './events/inkbox-event.dispatcher.js';
+import { InkboxHandlerExplorer } from './events/inkbox-handler.explorer.js';
+import { createInkboxIdempotencyStore } from './idempotency/create-idempotency-store.js';
+import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from './inkbox.constants.js';
+import { INKBOX_MODULE_OPTIONS, InkboxConfigurableModule } from './inkbox.module-definition.js';
+import { resolveInkboxOptions } from './inkbox-options.js';
+import type { InkboxIdempotencyStore } from './interfaces/inkbox-idempotency-store.interface.js';
+import { InkboxRawBodyCapture } from './webhooks/inkbox-raw-body.capture.js';
+import { InkboxRawBodyInterceptor } from './webhooks/inkbox-raw-body.interceptor.js';
+import { InkboxSignatureGuard } from './webhooks/inkbox-signature.guard.js';
+
+/**
+ * Receives Inkbox webhooks: captures the raw body of the webhook route, verifies signatures,
+ * validates events and routes them to `@OnInkboxEvent` handlers.
+ *
+ * @example
+ * \@Module({ imports: [InkboxModule.forRoot({ signingKey: process.env.INKBOX_SIGNING_KEY! })] })
+ * export class AppModule {}
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: INKBOX_RESOLVED_OPTIONS, useFactory: resolveInkboxOptions, inject: [INKBOX_MODULE_OPTIONS] },
+    { provide: INKBOX_IDEMPOTENCY_STORE, useFactory: createInkboxIdempotencyStore, inject: [INKBOX_RESOLVED_OPTIONS] },
+    InkboxRawBodyCapture,
+    InkboxSignatureGuard,
+    InkboxRawBodyInterceptor,
+    InkboxHandlerExplorer,
+    InkboxEventDispatcher,
+  ],
+  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher],
+})
+export class InkboxModule extends InkboxConfigurableModule implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store?: InkboxIdempotencyStore | null) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store?.close?.();
+  }
+}

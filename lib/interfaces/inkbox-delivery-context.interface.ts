@@ -1,0 +1,9 @@
+/** What a handler is told about the delivery besides the event itself. */
+export interface InkboxDeliveryContext {
+  /** `X-Inkbox-Request-ID` of this attempt (changes on every retry). */
+  readonly requestId: string;
+  /** The key this event is deduplicated on: the payload `id`, or `sha256:<hex>` of the body when absent. */
+  readonly eventKey: string;
+  /** Path parameters of the webhook route (e.g. `identity`). */
+  readonly params: Readonly<Record<string, string>>;
+}
