@@ -23,6 +23,7 @@ export { InkboxMailEvent } from './events/inkbox-mail-event.dto.js';
 export { InkboxMailEventData } from './events/mail-event-data.dto.js';
 export { InkboxMailMessage } from './events/mail-message.dto.js';
 export { InkboxMailContact } from './events/mail-contact.dto.js';
+export { InkboxMailLegacyContact } from './events/mail-legacy-contact.dto.js';
 export { InkboxMailAgentIdentity } from './events/mail-agent-identity.dto.js';
 export { MessageReceivedEvent } from './events/message-received-event.dto.js';
 export { MessageSentEvent } from './events/message-sent-event.dto.js';

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsArray, IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { InkboxMailAgentIdentity } from './mail-agent-identity.dto.js';
 import { InkboxMailContact } from './mail-contact.dto.js';
+import { InkboxMailLegacyContact } from './mail-legacy-contact.dto.js';
 import { InkboxMailMessage } from './mail-message.dto.js';
 
 /** `data` of every mail event. Accepts the current lists and the older single `contact`. */
@@ -30,8 +31,8 @@ export class InkboxMailEventData {
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => InkboxMailContact)
-  contact?: InkboxMailContact | null;
+  @Type(() => InkboxMailLegacyContact)
+  contact?: InkboxMailLegacyContact | null;
 
   /** Extra context, on `message.received` when the subscription opted in. */
   @IsOptional()
