@@ -43,7 +43,12 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     if (!this.options.emitEvents) return;
     const wrapper = this.discovery
       .getProviders()
-      .find((w) => w.name === 'EventEmitter2' && typeof (w.instance as EmitterLike | undefined)?.emitAsync === 'function');
+      .find((w) => {
+        // @nestjs/event-emitter provides the EventEmitter2 class (named EventEmitter inside eventemitter2) as its own token
+        const token = w.token as { name?: string } | string | symbol;
+        const name = typeof token === 'function' ? (token as { name?: string }).name : undefined;
+        return (name === 'EventEmitter' || name === 'EventEmitter2') && typeof (w.instance as EmitterLike | undefined)?.emitAsync === 'function';
+      });
     if (!wrapper) {
       throw new InkboxConfigurationError('emitEvents is on, but no EventEmitter2 was found: import EventEmitterModule.forRoot() from @nestjs/event-emitter in your AppModule, or turn emitEvents off.');
     }
