@@ -32,4 +32,6 @@ export { MessageDeliveredEvent } from './events/message-delivered-event.dto.js';
 export { MessageBouncedEvent } from './events/message-bounced-event.dto.js';
 export { MessageFailedEvent } from './events/message-failed-event.dto.js';
 
+export * from './admin/index.js';
+
 export { InkboxMemoryStore } from './idempotency/inkbox-memory.store.js';

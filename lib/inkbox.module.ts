@@ -1,5 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { INKBOX_ADMIN_PROVIDERS } from './admin/index.js';
 import { InkboxEventDispatcher } from './events/inkbox-event.dispatcher.js';
 import { InkboxHandlerExplorer } from './events/inkbox-handler.explorer.js';
 import { createInkboxIdempotencyStore } from './idempotency/create-idempotency-store.js';
@@ -29,8 +30,9 @@ import { InkboxSignatureGuard } from './webhooks/inkbox-signature.guard.js';
     InkboxRawBodyInterceptor,
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
+    ...INKBOX_ADMIN_PROVIDERS,
   ],
-  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher],
+  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher, ...INKBOX_ADMIN_PROVIDERS],
 })
 export class InkboxModule extends InkboxConfigurableModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store?: InkboxIdempotencyStore | null) {
