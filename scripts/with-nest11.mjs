@@ -7,6 +7,7 @@ const NEST11 = [
   '@nestjs/common@11.2.10',
   '@nestjs/core@11.2.10',
   '@nestjs/platform-express@11.2.10',
+  '@nestjs/platform-fastify@11.2.8',
   '@nestjs/testing@11.2.6',
   '@nestjs/event-emitter@3.1.0',
   '@nestjs/config@4.0.4',

@@ -6,6 +6,7 @@ import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../inkbox.constants.js';
 import { InkboxConfigurationError } from '../inkbox-options.js';
 import type { ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
 import type { InkboxRoute } from '../interfaces/inkbox-route.interface.js';
+import { installFastifyInkboxCapture, type FastifyInstanceLike } from './inkbox-fastify.capture.js';
 import { createInkboxPathMatcher } from './inkbox-path.matcher.js';
 import { readInkboxRawBody, type InkboxCaptureRequest } from './inkbox-raw-body.reader.js';
 
@@ -26,9 +27,9 @@ const MIDDLEWARE_NAME = 'nestjsInkboxRawBodyCapture';
 /**
  * Installs the raw-body capture for the webhook route, with no change to `main.ts`. It subscribes,
  * while the module is being built, to `HttpAdapterHost.init$`, which fires once the HTTP adapter
- * exists and before Nest registers its body parsers, and adds one Express middleware through the
- * adapter. That middleware acts only on POST requests to the webhook path; every other route keeps
- * the app's own parsing and limits.
+ * exists and before Nest registers its body parsers, and adds through the adapter one Express
+ * middleware, or on Fastify one `preParsing` hook. It acts only on POST requests to the webhook
+ * path; every other route keeps the app's own parsing and limits.
  */
 @Injectable()
 export class InkboxRawBodyCapture implements OnModuleInit {
@@ -56,12 +57,17 @@ export class InkboxRawBodyCapture implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter as unknown as AdapterLike | undefined;
     if (!adapter || this.installedOn === adapter) return;
     const type = adapter.getType?.();
-    if (type !== 'express') {
-      this.problem = `the webhook receiver supports the Express adapter (@nestjs/platform-express); this app uses "${type ?? 'an unknown adapter'}".`;
-      return;
-    }
     const matches = createInkboxPathMatcher(this.route.path);
     const maxBytes = this.options.maxBodyBytes;
+    if (type === 'fastify') {
+      installFastifyInkboxCapture(adapter.getInstance?.() as FastifyInstanceLike, matches, maxBytes);
+      this.installedOn = adapter;
+      return;
+    }
+    if (type !== 'express') {
+      this.problem = `the webhook receiver supports the Express and Fastify adapters; this app uses "${type ?? 'an unknown adapter'}".`;
+      return;
+    }
     const capture: Middleware = (req, _res, next) => {
       if (req.method !== 'POST' || !matches(req.originalUrl ?? req.url ?? '')) return next();
       readInkboxRawBody(req as InkboxCaptureRequest, maxBytes, next);

@@ -1,4 +1,6 @@
 import { VERSION_NEUTRAL, VersioningType, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { createInkboxEvent } from '../../lib/testing';
@@ -47,6 +49,17 @@ const setups: Setup[] = [
         app.setGlobalPrefix('api');
         app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
       }),
+  },
+  {
+    name: 'Fastify adapter, global prefix',
+    path: '/api/inkbox/webhooks',
+    make: async () => {
+      const app = await NestFactory.create<NestFastifyApplication>(buildAppModule(), new FastifyAdapter(), { logger: false });
+      app.setGlobalPrefix('api');
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+      return app;
+    },
   },
   {
     name: 'Test.createTestingModule',

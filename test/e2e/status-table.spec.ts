@@ -256,3 +256,46 @@ describe('misconfiguration and raw body unobtainable', () => {
     }
   });
 });
+
+describe('status table on the Fastify adapter', () => {
+  let app: INestApplication;
+  let log: CallLog;
+  beforeAll(async () => {
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    const { buildAppModule } = await import('../support/apps');
+    app = await NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 4096 } }), new FastifyAdapter(), { logger: false });
+    await app.init();
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+    log = app.get(CallLog);
+  });
+  afterAll(() => app.close());
+  beforeEach(() => log.reset());
+
+  it('processed, then duplicate', async () => {
+    const event = createInkboxEvent('message.bounced');
+    expect((await sendSigned(app, PATH, event)).body).toEqual({ outcome: 'processed' });
+    expect((await sendSigned(app, PATH, event)).body).toEqual({ outcome: 'duplicate' });
+    expect(log.names()).toEqual(['any', 'bounced', 'outcome']);
+  });
+
+  it.each([
+    ['missing signature', { 'X-Inkbox-Signature': undefined }, 400],
+    ['forged', { 'X-Inkbox-Signature': 'sha256=' + 'a'.repeat(64) }, 401],
+    ['text/plain', { 'Content-Type': 'text/plain' }, 415],
+    ['form-encoded', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415],
+  ] as Array<[string, Record<string, string | undefined>, number]>)('%s → %d', async (_n, headers, status) => {
+    const res = await sendSigned(app, PATH, createInkboxEvent('message.sent'), { headers });
+    expect(res.status).toBe(status);
+    expect(res.body.statusCode).toBe(status);
+    expect(log.calls).toHaveLength(0);
+  });
+
+  it('413 over maxBodyBytes, 400 for an invalid event', async () => {
+    const big = await sendSigned(app, PATH, createInkboxEvent('message.received', { data: { message: { body: 'x'.repeat(5000) } } }));
+    expect([big.status, big.body.message]).toEqual([413, 'The webhook body is larger than maxBodyBytes (4096 bytes).']);
+    const invalid = await sendSigned(app, PATH, createInkboxEvent('message.sent', { data: { message: { has_attachments: 'no' as never } } }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.message).toEqual(['data.message.has_attachments must be a boolean value']);
+    expect(log.calls).toHaveLength(0);
+  });
+});
