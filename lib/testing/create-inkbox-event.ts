@@ -49,6 +49,17 @@ const STATUS: Record<InkboxEventType, { direction: 'inbound' | 'outbound'; statu
   'message.failed': { direction: 'outbound', status: 'failed' },
 };
 
+/**
+ * The event types {@link createInkboxEvent} can build (every mail event type), without loading the
+ * event classes: usable where `reflect-metadata` is not loaded, as in the CLI.
+ */
+export const CREATABLE_INKBOX_EVENT_TYPES = Object.freeze(Object.keys(STATUS)) as readonly InkboxEventType[];
+
+/** True when {@link createInkboxEvent} can build `type`. */
+export function isCreatableInkboxEventType(type: string): type is InkboxEventType {
+  return Object.prototype.hasOwnProperty.call(STATUS, type);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -15,6 +15,7 @@ export interface SignInkboxWebhookOptions {
 export interface SignedInkboxWebhook {
   /** The exact string that was signed; send it unchanged. */
   body: string;
+  /** The headers to send with it: the three `X-Inkbox-*` headers and the JSON content type. */
   headers: {
     'Content-Type': 'application/json';
     'X-Inkbox-Request-ID': string;
