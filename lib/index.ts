@@ -35,3 +35,9 @@ export { MessageFailedEvent } from './events/message-failed-event.dto.js';
 export * from './admin/index.js';
 
 export { InkboxMemoryStore } from './idempotency/inkbox-memory.store.js';
+export {
+  InkboxRedisStore,
+  DEFAULT_INKBOX_REDIS_KEY_PREFIX,
+  DEFAULT_INKBOX_REDIS_COMMAND_TIMEOUT_MS,
+  type InkboxRedisStoreOptions,
+} from './idempotency/inkbox-redis.store.js';

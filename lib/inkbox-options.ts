@@ -43,10 +43,10 @@ function describe(value: unknown): string {
   return `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
 }
 
-function positiveNumber(value: unknown, name: string, fallback: number, integer = true): number {
+function positiveNumber(value: unknown, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new InkboxConfigurationError(`${name} must be a ${integer ? 'whole ' : ''}number of 0 or more (got ${describe(value)} ${String(value)}).`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
+    throw new InkboxConfigurationError(`${name} must be a whole number of ${min} or more (got ${describe(value)} ${String(value)}).`);
   }
   return value;
 }
@@ -126,9 +126,9 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     idempotency = {
       store,
       redis: idem.redis,
-      ttlMs: positiveNumber(idem.ttlMs, 'idempotency.ttlMs', DEFAULT_IDEMPOTENCY_TTL_MS),
-      leaseMs: positiveNumber(idem.leaseMs, 'idempotency.leaseMs', DEFAULT_IDEMPOTENCY_LEASE_MS),
-      maxEntries: positiveNumber(idem.maxEntries, 'idempotency.maxEntries', DEFAULT_IDEMPOTENCY_MAX_ENTRIES),
+      ttlMs: positiveNumber(idem.ttlMs, 'idempotency.ttlMs', DEFAULT_IDEMPOTENCY_TTL_MS, 1),
+      leaseMs: positiveNumber(idem.leaseMs, 'idempotency.leaseMs', DEFAULT_IDEMPOTENCY_LEASE_MS, 1),
+      maxEntries: positiveNumber(idem.maxEntries, 'idempotency.maxEntries', DEFAULT_IDEMPOTENCY_MAX_ENTRIES, 1),
       onStoreError,
     };
   }
@@ -136,11 +136,11 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
   return {
     resolveKeys,
     toleranceSeconds: positiveNumber(options.toleranceSeconds, 'toleranceSeconds', DEFAULT_TOLERANCE_SECONDS),
-    maxBodyBytes: positiveNumber(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES),
+    maxBodyBytes: positiveNumber(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES, 1),
     apiKey: options.apiKey,
     apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
-    apiTimeoutMs: positiveNumber(options.apiTimeoutMs, 'apiTimeoutMs', DEFAULT_API_TIMEOUT_MS),
-    apiMaxAttempts: Math.max(1, positiveNumber(options.apiMaxAttempts, 'apiMaxAttempts', DEFAULT_API_MAX_ATTEMPTS)),
+    apiTimeoutMs: positiveNumber(options.apiTimeoutMs, 'apiTimeoutMs', DEFAULT_API_TIMEOUT_MS, 1),
+    apiMaxAttempts: positiveNumber(options.apiMaxAttempts, 'apiMaxAttempts', DEFAULT_API_MAX_ATTEMPTS, 1),
     webhookApi,
     registerWebhooks: register,
     idempotency,

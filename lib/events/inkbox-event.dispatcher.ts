@@ -90,23 +90,37 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
       this.logger.error(`Idempotency store unavailable (${detail}); answering 503 for ${this.describe(event, context)} so Inkbox retries later.`);
       return { outcome: 'store-unavailable', message: 'The idempotency store is unavailable; retry later.' };
     }
-    const chosen = handlers.filter((h) => claim.run.includes(h.id));
+    const leased = new Set(claim.run);
+    const chosen = handlers.filter((h) => leased.has(h.id));
     if (chosen.length === 0) {
       return claim.busy.length > 0 ? { outcome: 'in-flight', busy: claim.busy } : { outcome: 'duplicate' };
     }
-    const failed: string[] = [];
-    await Promise.all(
+    const errors = await Promise.all(
       chosen.map(async (handler) => {
+        const started = Date.now();
         const error = await this.invoke(handler, event, context);
+        const took = Date.now() - started;
+        if (took > idempotency.leaseMs) {
+          this.logger.warn(
+            `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
+              'a redelivery in that time may have run it again. Raise leaseMs above your slowest handler.',
+          );
+        }
         try {
           if (error === undefined) await this.store!.complete(context.eventKey, handler.id, claim.token, claimOptions);
           else await this.store!.release(context.eventKey, handler.id, claim.token);
         } catch (storeError) {
-          this.logger.error(`Could not record ${error === undefined ? 'completion' : 'failure'} of ${handler.id} for ${this.describe(event, context)}: ${(storeError as Error)?.message ?? String(storeError)}`);
+          const detail = (storeError as Error)?.message ?? String(storeError);
+          if (error === undefined) {
+            this.logger.error(`Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`);
+          } else {
+            this.logger.error(`Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`);
+          }
         }
-        if (error !== undefined) failed.push(handler.id);
+        return error;
       }),
     );
+    const failed = chosen.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
     if (failed.length > 0) return { outcome: 'failed', failed };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
     return { outcome: 'processed' };

@@ -30,8 +30,12 @@ export interface InkboxIdempotencyOptions {
   leaseMs?: number;
   /** In-memory store only: most events remembered at once (oldest dropped first). Default 100 000. */
   maxEntries?: number;
-  /** Redis store: an app-provided ioredis client, or a URL; and the key prefix (default `inkbox:idem:`). */
-  redis?: { client?: InkboxRedisClientLike; url?: string; keyPrefix?: string };
+  /**
+   * Redis store: an app-provided ioredis client (used as is, never closed; it wins over `url`) or a URL
+   * (the store opens and closes its own client); the key prefix (default `inkbox:idem:`); and how long
+   * a command may take before the delivery fails with 503 (default 5 000 ms).
+   */
+  redis?: { client?: InkboxRedisClientLike; url?: string; keyPrefix?: string; commandTimeoutMs?: number };
   /**
    * What to do when the store cannot be reached: `'closed'` (default) answers 503 so Inkbox retries later;
    * `'open'` runs the handlers without protection against duplicates.

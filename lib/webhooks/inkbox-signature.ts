@@ -81,14 +81,16 @@ export function readInkboxHeader(headers: InkboxHeadersLike, name: string): stri
     return typeof value === 'string' ? value : null;
   }
   const record = headers as Readonly<Record<string, InkboxHeaderValue>>;
-  let value: InkboxHeaderValue = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
-  if (value === undefined) {
-    for (const key of Object.keys(record)) {
-      if (key.length === name.length && key.toLowerCase() === name) {
-        if (value !== undefined) return undefined; // the same header under two spellings
-        value = record[key];
-      }
-    }
+  const wanted = String(name).toLowerCase();
+  // Every spelling is looked at, so the same header under two spellings is caught even when one
+  // of them is the lower-case one (a plain object built by hand, or by a serverless platform).
+  let value: InkboxHeaderValue = undefined;
+  for (const key of Object.keys(record)) {
+    if (key.length !== wanted.length || (key !== wanted && key.toLowerCase() !== wanted)) continue;
+    const candidate = record[key];
+    if (candidate === undefined) continue;
+    if (value !== undefined) return undefined;
+    value = candidate;
   }
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return String(value);
@@ -103,7 +105,8 @@ export function readInkboxHeader(headers: InkboxHeadersLike, name: string): stri
 
 function toKeyList(signingKey: string | readonly string[]): string[] {
   const list = typeof signingKey === 'string' ? [signingKey] : Array.isArray(signingKey) ? signingKey : [];
-  return list.filter((key): key is string => typeof key === 'string' && key.length > 0);
+  // A key that is empty once `whsec_` is removed is no secret: anyone can compute that HMAC.
+  return list.filter((key): key is string => typeof key === 'string' && key.length > 0 && key !== 'whsec_');
 }
 
 /** The HMAC key bytes for a signing key: the UTF-8 string with one leading `whsec_` removed. */

@@ -122,6 +122,8 @@ describe('option validation', () => {
     [{ signingKey: 'k', idempotency: { store: 'redis' } }, /needs idempotency.redis.client/],
     [{ signingKey: 'k', idempotency: { onStoreError: 'maybe' } }, /onStoreError must be 'closed'/],
     [{ signingKey: 'k', webhookApi: 'graphql' }, /webhookApi must be 'subscriptions'/],
+    [{ signingKey: 'k', idempotency: { leaseMs: 0 } }, /idempotency.leaseMs must be a whole number of 1 or more/],
+    [{ signingKey: 'k', idempotency: { maxEntries: 0 } }, /idempotency.maxEntries must be a whole number of 1 or more/],
   ] as Array<[object, RegExp]>)('%j', (options, message) => {
     expect(() => resolveInkboxOptions(options as InkboxModuleOptions)).toThrow(message);
   });

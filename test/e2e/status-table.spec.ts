@@ -2,10 +2,12 @@ import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import express from 'express';
+import * as http from 'node:http';
 import request from 'supertest';
 import { InkboxModule, OnInkboxEvent, type MessageBouncedEvent } from '../../lib';
 import { createInkboxEvent, signInkboxWebhook } from '../../lib/testing';
-import { createApp } from '../support/apps';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { buildAppModule, createApp } from '../support/apps';
 import { SIGNING_KEY, sendSigned } from '../support/http';
 import { CapturingLogger } from '../support/log-capture';
 import { CallLog } from '../support/recording-handlers';
@@ -162,7 +164,6 @@ describe('status table', () => {
     it('streamed without Content-Length (chunked)', async () => {
       const s = signInkboxWebhook(createInkboxEvent('message.received', { data: { message: { body: 'y'.repeat(9000) } } }), { signingKey: SIGNING_KEY });
       const { port } = await listen(app);
-      const http = await import('node:http');
       const status = await new Promise<number>((resolve, reject) => {
         const req = http.request({ host: '127.0.0.1', port, path: PATH, method: 'POST', headers: { ...s.headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
           res.resume();
@@ -261,8 +262,6 @@ describe('status table on the Fastify adapter', () => {
   let app: INestApplication;
   let log: CallLog;
   beforeAll(async () => {
-    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-    const { buildAppModule } = await import('../support/apps');
     app = await NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 4096 } }), new FastifyAdapter(), { logger: false });
     await app.init();
     await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
