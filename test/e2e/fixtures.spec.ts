@@ -3,27 +3,12 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../support/apps';
 import { sendSigned } from '../support/http';
+import type { InkboxEventType } from '../../lib';
 import { CallLog } from '../support/recording-handlers';
+import { CLASS_OF, TYPED_HANDLERS } from '../support/event-classes';
 
 const ROOT = join(__dirname, '../fixtures/inkbox-fixtures');
 const SHARED = join(__dirname, '../../../shared/inkbox-fixtures');
-
-const CLASS_OF: Record<string, string> = {
-  'message.received': 'MessageReceivedEvent',
-  'message.sent': 'MessageSentEvent',
-  'message.forwarded': 'MessageForwardedEvent',
-  'message.delivered': 'MessageDeliveredEvent',
-  'message.bounced': 'MessageBouncedEvent',
-  'message.failed': 'MessageFailedEvent',
-};
-const TYPED: Record<string, string[]> = {
-  'message.received': ['received'],
-  'message.sent': ['sent'],
-  'message.forwarded': ['forwarded'],
-  'message.delivered': ['delivered', 'outcome'],
-  'message.bounced': ['bounced', 'outcome'],
-  'message.failed': ['failed', 'outcome'],
-};
 
 const files = ['current', '2026-05-17'].flatMap((dir) =>
   readdirSync(join(ROOT, dir))
@@ -58,9 +43,9 @@ describe("Inkbox's own fixtures, sent as their exact bytes", () => {
     const res = await sendSigned(app, '/inkbox/webhooks', f.bytes);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ outcome: 'processed' });
-    expect(log.names()).toEqual(['any', ...TYPED[json.event_type]!].sort());
+    expect(log.names()).toEqual(['any', ...TYPED_HANDLERS[json.event_type as InkboxEventType]].sort());
     for (const call of log.calls) {
-      expect(call.className).toBe(CLASS_OF[json.event_type]);
+      expect(call.className).toBe(CLASS_OF[json.event_type as InkboxEventType]);
       expect(JSON.parse(JSON.stringify(call.event))).toEqual(json);
     }
     // no payload id in these fixtures: the key falls back to the body hash
