@@ -2,6 +2,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { InkboxEvent } from './inkbox-event.dto.js';
 import { INKBOX_EVENT_CLASSES, isKnownInkboxEventType } from './inkbox-event-types.js';
+import { buildInstance, type InstanceBuilderLimits } from './inkbox-event.transformer.js';
+import { passesDecorators } from './inkbox-event.validator.js';
 
 /** Thrown when a verified body is not a valid Inkbox event; `problems` lists each failing field. */
 export class InkboxPayloadError extends Error {
@@ -49,12 +51,10 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   return out;
 }
 
-/**
- * Builds the event from the exact bytes that were verified: UTF-8 decode, `JSON.parse`, then the
- * class for its `event_type` (the envelope class for types without one), validated with the
- * class-validator decorators. Throws {@link InkboxPayloadError} listing every problem.
- */
-export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxEvent {
+const LIMITS: InstanceBuilderLimits = { maxDepth: MAX_DEPTH, refusedKeys: FORBIDDEN_KEYS };
+
+/** UTF-8 decode and `JSON.parse`: a JSON object, or InkboxPayloadError. */
+function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown> {
   let text: string;
   if (typeof rawBody === 'string') {
     text = rawBody;
@@ -75,13 +75,53 @@ export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxE
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new InkboxPayloadError(['the body must be a JSON object with event_type, timestamp and data']);
   }
+  return json as Record<string, unknown>;
+}
+
+/** The class for the payload's `event_type`; the envelope class for types without one. */
+function eventClassOf(json: Record<string, unknown>): typeof InkboxEvent {
+  const type = json.event_type;
+  return (typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent) as typeof InkboxEvent;
+}
+
+/** The structure checks, then class-transformer and class-validator: the reference, and the source of every error message. */
+function validateWithClassValidator(cls: typeof InkboxEvent, json: Record<string, unknown>): InkboxEvent {
   const structural = checkStructure(json);
   if (structural) throw new InkboxPayloadError([structural]);
-
-  const type = (json as { event_type?: unknown }).event_type;
-  const cls = typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent;
-  const event = plainToInstance(cls as typeof InkboxEvent, json) as InkboxEvent;
+  const event = plainToInstance(cls, json) as InkboxEvent;
   const errors = validateSync(event, { forbidUnknownValues: false, skipMissingProperties: false });
   if (errors.length > 0) throw new InkboxPayloadError(flatten(errors));
   return event;
+}
+
+/**
+ * Builds the event from the exact bytes that were verified: UTF-8 decode, `JSON.parse`, then the
+ * class for its `event_type` (the envelope class for types without one), validated with the
+ * class-validator decorators. Throws {@link InkboxPayloadError} listing every problem.
+ *
+ * The decorators are the only description of the shapes. A valid payload takes a fast path
+ * compiled from their metadata once per class (the same instances `plainToInstance` builds, the
+ * same constraint functions `validateSync` calls, the structure limits checked on the way);
+ * anything else goes through class-transformer and class-validator themselves, which decide and
+ * word the errors.
+ */
+export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxEvent {
+  const json = readJson(rawBody);
+  const cls = eventClassOf(json);
+  try {
+    const event = buildInstance(cls, json, LIMITS);
+    if (event !== undefined && passesDecorators(event)) return event;
+  } catch {
+    // a constraint or a @Type function threw: the reference path below meets the same input and decides
+  }
+  return validateWithClassValidator(cls, json);
+}
+
+/**
+ * The same as {@link parseInkboxEvent}, always through `plainToInstance` and `validateSync`
+ * (no compiled fast path). Slower; kept to check and measure the fast path against.
+ */
+export function parseInkboxEventWithClassValidator(rawBody: Buffer | Uint8Array | string): InkboxEvent {
+  const json = readJson(rawBody);
+  return validateWithClassValidator(eventClassOf(json), json);
 }

@@ -1,0 +1,129 @@
+// Micro-benchmarks, run in their own process by run.mjs (argument: a JSON config):
+//   verifyInkboxSignature vs crypto.createHmac on the same bytes (2 KiB and 256 KiB),
+//   the cost of a key list of 1, 10 and 100 keys with the matching key last,
+//   parseInkboxEvent (compiled validation) vs the class-transformer + class-validator path,
+//   the live memory of one event remembered by the default in-memory idempotency store.
+// Each measurement alternates its contenders in short blocks and keeps the median block.
+import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { SignedRequestSource } from './lib/requests.mjs';
+
+const require = createRequire(import.meta.url);
+require('reflect-metadata');
+const { verifyInkboxSignature, parseInkboxEvent } = require('nestjs-inkbox');
+const { createInkboxEvent } = require('nestjs-inkbox/testing');
+const { parseInkboxEventWithClassValidator } = require('nestjs-inkbox/dist/cjs/events/inkbox-event.parser.js');
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+const ROUNDS = config.rounds ?? 7;
+const BLOCK_MS = config.blockMs ?? 60;
+const KEY = config.inkboxKey ?? 'whsec_bench';
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Times `fn` in blocks of about BLOCK_MS; returns ns per call of each block. */
+function calibrate(fn) {
+  let n = 1;
+  for (;;) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn();
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (ms >= BLOCK_MS / 4 || n >= 1 << 24) return Math.max(1, Math.round((n * BLOCK_MS) / Math.max(ms, 0.001)));
+    n *= 4;
+  }
+}
+
+/** Alternates the contenders block by block for ROUNDS rounds; returns the median ns/op of each. */
+function compare(contenders) {
+  const names = Object.keys(contenders);
+  const counts = {};
+  for (const name of names) {
+    for (let i = 0; i < 3; i++) contenders[name](); // warm
+    counts[name] = calibrate(contenders[name]);
+  }
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...names].reverse() : names;
+    for (const name of order) {
+      const fn = contenders[name];
+      const n = counts[name];
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) fn();
+      samples[name].push(Number(process.hrtime.bigint() - t) / n);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+}
+
+function signedInkbox(size) {
+  const source = new SignedRequestSource({ kind: 'inkbox', size, secret: KEY, inkboxEvent: createInkboxEvent('message.received') });
+  const { headers, body } = source.next();
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { headers: lower, body, requestId: source.requestId, timestamp: source.timestamp };
+}
+
+const out = { verify: {}, keys: {}, parse: {} };
+let sink = 0; // results feed this, so that no call can be optimised away
+const keyBytes = Buffer.from(KEY.replace(/^whsec_/, ''), 'utf8');
+
+for (const [label, size] of [['2 KiB', 2048], ['256 KiB', 262144]]) {
+  const d = signedInkbox(size);
+  const prefix = Buffer.from(`${d.requestId}.${d.timestamp}.`, 'utf8');
+  const check = verifyInkboxSignature({ rawBody: d.body, headers: d.headers, signingKey: KEY });
+  if (!check.ok) throw new Error(`micro: the generated delivery does not verify (${check.reason})`);
+  const r = compare({
+    createHmac: () => {
+      sink ^= createHmac('sha256', keyBytes).update(prefix).update(d.body).digest()[0];
+    },
+    verifyInkboxSignature: () => {
+      sink ^= verifyInkboxSignature({ rawBody: d.body, headers: d.headers, signingKey: KEY }).ok ? 1 : 0;
+    },
+  });
+  out.verify[label] = { createHmacNs: r.createHmac, verifyNs: r.verifyInkboxSignature, ratio: r.verifyInkboxSignature / r.createHmac };
+
+  const keyCases = {};
+  for (const count of [1, 10, 100]) {
+    const keys = [...Array.from({ length: count - 1 }, (_, i) => `whsec_other_key_${i}`), KEY];
+    keyCases[`${count}`] = () => {
+      const result = verifyInkboxSignature({ rawBody: d.body, headers: d.headers, signingKey: keys });
+      if (!result.ok || result.keyIndex !== count - 1) throw new Error('micro: key list check failed');
+    };
+  }
+  const k = compare(keyCases);
+  out.keys[label] = Object.fromEntries(Object.entries(k).map(([count, ns]) => [count, { ns, perKeyNs: ns / Number(count), vsOneKey: ns / k['1'] }]));
+
+  const text = d.body;
+  const fast = parseInkboxEvent(text);
+  const reference = parseInkboxEventWithClassValidator(text);
+  if (JSON.stringify(fast) !== JSON.stringify(reference) || fast.constructor !== reference.constructor) throw new Error('micro: the two parse paths differ');
+  const p = compare({
+    classValidator: () => parseInkboxEventWithClassValidator(text),
+    compiled: () => parseInkboxEvent(text),
+    jsonParseOnly: () => JSON.parse(text.toString('utf8')),
+  });
+  out.parse[label] = { classValidatorNs: p.classValidator, compiledNs: p.compiled, jsonParseNs: p.jsonParseOnly, speedup: p.classValidator / p.compiled };
+}
+
+// The in-memory idempotency store: live heap per remembered event (one handler), after a full GC.
+if (typeof global.gc === 'function') {
+  const { InkboxMemoryStore } = require('nestjs-inkbox/dist/cjs/idempotency/inkbox-memory.store.js');
+  const count = config.storeEvents ?? 50000;
+  const options = { leaseMs: 60_000, ttlMs: 72 * 3600 * 1000 };
+  global.gc();
+  const before = process.memoryUsage().heapUsed;
+  const store = new InkboxMemoryStore(count);
+  for (let i = 0; i < count; i++) {
+    const key = `evt_${i.toString(16).padStart(24, '0')}`;
+    const claim = await store.claim(key, ['BenchHandler.onEvent'], options);
+    await store.complete(key, 'BenchHandler.onEvent', claim.token, options);
+  }
+  global.gc();
+  out.store = { events: count, bytesPerEvent: (process.memoryUsage().heapUsed - before) / count, size: store.size };
+}
+
+out.sink = sink & 1;
+process.stdout.write(`${JSON.stringify(out)}\n`);

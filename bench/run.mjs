@@ -1,0 +1,517 @@
+#!/usr/bin/env node
+// nestjs-inkbox benchmark harness.
+//
+//   npm run bench                  full run (about 4 minutes); writes bench/RESULTS.md
+//   npm run bench -- --quick       smoke run (under a minute, for CI); exits non-zero when the
+//                                  harness itself breaks (a server fails, a wrong answer), never on
+//                                  a missed target; writes to the temporary directory
+//   npm run bench -- --nest12      also repeats ceiling, hand-rolled and nestjs-inkbox on the
+//                                  project's own Nest 12 (about one more minute)
+//
+// Investigation options (results then go to the temporary directory, never to RESULTS.md):
+//   --variants=ours,hand-rolled,…  a subset, or the diagnosis variants ours-no-idempotency,
+//                                  ours-json-only, ours-build-only (see servers/server.cjs)
+//   --sizes=2k|256k  --skip-micro  --skip-rss
+//   --profile[=ours,ceiling,…]     CPU profiles of 4 s under load at 2 KiB, summarised in the report
+//   --no-pin  --rebuild
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clean, runLoad } from './lib/load.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
+import { SignedRequestSource } from './lib/requests.mjs';
+import { ServerProcess } from './lib/server-process.mjs';
+import { buildLibrary, ensureDependencies } from './lib/setup.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const started = Date.now();
+const args = new Set(process.argv.slice(2).filter((a) => !a.includes('=')));
+const valued = Object.fromEntries(process.argv.slice(2).filter((a) => a.includes('=')).map((a) => a.replace(/^--/, '').split('=')));
+const QUICK = args.has('--quick');
+const log = (...parts) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s]`, ...parts);
+
+// Interleaved measurement: every server runs in its own process for the whole phase; per body
+// size, each gets a warm-up, then `cycles` rounds in which each server in turn (the order rotating)
+// gets one short measured burst. Slow changes in the machine's load then hit all servers alike.
+const MODE = QUICK
+  ? { name: 'quick', connections: 16, freshPerSize: false, sizes: { '2k': { warm: 0.5, cycles: 1, burst: 1 }, '256k': { warm: 0.5, cycles: 1, burst: 1 } }, rssSeconds: [10], micro: { rounds: 3, blockMs: 20 } }
+  : { name: 'full', connections: 16, freshPerSize: true, sizes: { '2k': { warm: 2, cycles: 9, burst: 1.5 }, '256k': { warm: 1, cycles: 7, burst: 1.5 } }, rssSeconds: [10, 60], micro: { rounds: 7, blockMs: 50 } };
+const CPU_COUNT = os.cpus().length;
+
+const SIZES = [
+  { id: '2k', label: '2 KiB', bytes: 2048 },
+  { id: '256k', label: '256 KiB', bytes: 256 * 1024 },
+].filter((s) => !valued.sizes || valued.sizes.split(',').includes(s.id));
+
+const PROCESSED = JSON.stringify({ outcome: 'processed' });
+const ALL_VARIANTS = [
+  { id: 'ceiling', label: 'ceiling: bare Nest, rawBody, answers 200', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
+  { id: 'hand-rolled', label: 'hand-rolled: HMAC + timingSafeEqual + JSON.parse + handler', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
+  { id: 'ours', label: 'nestjs-inkbox (defaults)', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
+  { id: 'ours-cv', label: 'nestjs-inkbox, class-validator on every request (before)', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
+  { id: 'peer', label: '@golevelup/nestjs-stripe', kind: 'stripe', path: '/stripe/webhook', status: 201, body: '' },
+  // diagnosis only, with --variants=…
+  { id: 'ours-no-idempotency', label: 'diagnosis: nestjs-inkbox with idempotency: false', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, diagnosis: true },
+  { id: 'ours-json-only', label: 'diagnosis: nestjs-inkbox, parse step = JSON.parse only', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, diagnosis: true },
+  { id: 'ours-build-only', label: 'diagnosis: nestjs-inkbox, parse step without validation', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, diagnosis: true },
+];
+const VARIANTS = ALL_VARIANTS.filter((v) => (valued.variants ? valued.variants.split(',').includes(v.id) : !v.diagnosis));
+
+const INKBOX_KEY = 'whsec_bench_c2lnbmluZy1rZXktZm9yLWJlbmNobWFya3M';
+const STRIPE_SECRET = 'whsec_bench_stripe_0123456789abcdef0123456789abcdef';
+const failures = [];
+
+function median(values) {
+  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** CPU placement: the server alone on one CPU, the load generator (this process) on another. */
+function cpuPlan() {
+  if (args.has('--no-pin') || CPU_COUNT < 2 || process.platform !== 'linux') return { pinned: false, server: [], note: 'not pinned' };
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    return { pinned: true, server: ['taskset', '-c', '1'], note: 'server pinned to CPU 1, load generator to CPU 0 (taskset)' };
+  } catch {
+    return { pinned: false, server: [], note: 'not pinned (taskset unavailable)' };
+  }
+}
+
+function versionOf(name) {
+  try {
+    return JSON.parse(readFileSync(join(BENCH, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    try {
+      return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return '?';
+    }
+  }
+}
+
+async function main() {
+  log(`mode: ${MODE.name}`);
+  ensureDependencies(BENCH, log);
+  const build = buildLibrary(ROOT, join(BENCH, 'node_modules', 'nestjs-inkbox'), { force: args.has('--rebuild'), log });
+  if (!build.built) log('library build is up to date with lib/');
+  const cpu = cpuPlan();
+  log(cpu.note);
+  const loadStart = os.loadavg();
+
+  const require = createRequire(join(BENCH, 'run.mjs'));
+  require('reflect-metadata');
+  const { createInkboxEvent } = require('nestjs-inkbox/testing');
+  const { verifyInkboxSignature } = require('nestjs-inkbox');
+  const inkboxEvent = createInkboxEvent('message.received');
+  const sourceFor = (variant, size) =>
+    new SignedRequestSource({ kind: variant.kind, size: size.bytes, secret: variant.kind === 'inkbox' ? INKBOX_KEY : STRIPE_SECRET, inkboxEvent });
+
+  // Self-check: the generated requests verify with the library's and Stripe's own code.
+  for (const size of [2048, 256 * 1024]) {
+    const inkbox = new SignedRequestSource({ kind: 'inkbox', size, secret: INKBOX_KEY, inkboxEvent });
+    const a = inkbox.next();
+    const b = inkbox.next();
+    const headers = Object.fromEntries(Object.entries(a.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const verdict = verifyInkboxSignature({ rawBody: a.body, headers, signingKey: INKBOX_KEY });
+    if (!verdict.ok) throw new Error(`self-check: generated Inkbox request does not verify: ${verdict.reason}`);
+    if (a.body.length !== size || JSON.parse(a.body).id === JSON.parse(b.body).id) throw new Error('self-check: bodies are not distinct or not of the size asked');
+    const Stripe = require('stripe');
+    const stripe = new Stripe('sk_test_bench_not_used');
+    const s = new SignedRequestSource({ kind: 'stripe', size, secret: STRIPE_SECRET, inkboxEvent }).next();
+    const event = stripe.webhooks.constructEvent(s.body, s.headers['Stripe-Signature'], STRIPE_SECRET);
+    if (event.type !== 'payment_intent.succeeded' || s.body.length !== size) throw new Error('self-check: generated Stripe request is wrong');
+  }
+  log('self-check: generated requests verify with verifyInkboxSignature and stripe.webhooks.constructEvent');
+
+  const serverEnv = { BENCH_INKBOX_KEY: INKBOX_KEY, BENCH_STRIPE_SECRET: STRIPE_SECRET };
+  const newServer = (variant, nodeArgs = [], extraEnv = {}) =>
+    new ServerProcess({ script: join(BENCH, 'servers', 'server.cjs'), variant, env: { ...serverEnv, ...extraEnv }, cpuPrefix: cpu.server, nodeArgs, cwd: BENCH });
+
+  // ---- micro-benchmarks ---------------------------------------------------------------------------
+  let micro;
+  if (!args.has('--skip-micro')) {
+    log('micro-benchmarks: verifyInkboxSignature vs createHmac, key lists, parse paths …');
+    micro = await runMicro(cpu, { ...MODE.micro, inkboxKey: INKBOX_KEY });
+  }
+
+  // ---- HTTP rounds --------------------------------------------------------------------------------
+  const runs = await measureInterleaved(newServer, sourceFor, VARIANTS, SIZES);
+
+  // ---- Nest 12 (optional) -------------------------------------------------------------------------
+  let nest12;
+  if (args.has('--nest12')) {
+    const dir = join(ROOT, 'node_modules', '.cache', 'nestjs-inkbox-bench', 'node_modules', 'nestjs-inkbox');
+    buildLibrary(ROOT, dir, { force: args.has('--rebuild'), log });
+    const variants = VARIANTS.filter((v) => ['ceiling', 'hand-rolled', 'ours'].includes(v.id));
+    const nest12Server = (variant, nodeArgs = []) => newServer(variant, ['--no-warnings', ...nodeArgs], { BENCH_NEST_ROOT: ROOT, BENCH_LIBRARY: dir });
+    log(`Nest 12 (the project's own @nestjs/* ${JSON.parse(readFileSync(join(ROOT, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8')).version}): ${variants.map((v) => v.id).join(', ')} …`);
+    nest12 = await measureInterleaved(nest12Server, sourceFor, variants, SIZES.filter((s) => s.id === '2k'));
+  }
+
+  // ---- RSS flatness -------------------------------------------------------------------------------
+  let rss;
+  if (!args.has('--skip-rss') && VARIANTS.some((v) => v.id === 'ours')) {
+    const expectedRps = median(runs.filter((r) => r.variant === 'ours' && r.size === '2k' && !r.summary).map((r) => r.rps));
+    rss = await rssFlatness(VARIANTS.find((v) => v.id === 'ours'), { id: '2k', label: '2 KiB', bytes: 2048 }, newServer, sourceFor, Number.isFinite(expectedRps) ? expectedRps : 5000);
+  }
+
+  // ---- profiles -----------------------------------------------------------------------------------
+  let profiles;
+  if (args.has('--profile') || valued.profile) profiles = await profileRuns(newServer, sourceFor);
+
+  const loadEnd = os.loadavg();
+  const report = buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd });
+  console.log(`\n${report}`);
+  const partial = Boolean(valued.variants || valued.sizes || valued.profile || args.has('--profile') || args.has('--skip-micro') || args.has('--skip-rss'));
+  const target = QUICK || partial ? join(os.tmpdir(), 'nestjs-inkbox-bench', QUICK ? 'RESULTS.quick.md' : 'RESULTS.partial.md') : join(BENCH, 'RESULTS.md');
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, report);
+  log(`wrote ${target}`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (failures.length > 0) {
+    console.error(`\nThe harness found ${failures.length} problem(s):\n- ${failures.join('\n- ')}`);
+    process.exitCode = 1;
+  }
+}
+
+function mib(bytes) {
+  return bytes === undefined ? '?' : (bytes / 1048576).toFixed(1);
+}
+
+async function runMicro(cpu, config) {
+  const argv = [...cpu.server, process.execPath, '--expose-gc', join(BENCH, 'micro.mjs'), JSON.stringify(config)];
+  const child = spawn(argv[0], argv.slice(1), { cwd: BENCH, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) {
+    failures.push(`micro-benchmark process exited with ${code}`);
+    return undefined;
+  }
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+/**
+ * Starts every server, then per size: a warm-up each, then the cycles of short bursts. Returns one
+ * record per burst ({ variant, size, round, rps, cpuPerRequest, p50, p99, driverCpu }) and one
+ * summary per server and size ({ summary: true, peakRss }).
+ */
+async function measureInterleaved(newServer, sourceFor, variants, sizes) {
+  const records = [];
+  const settling = [];
+  // full mode: fresh processes for each size, so that no server carries the other phase's history
+  // (heap, idempotency store); quick mode keeps them, to start fewer processes
+  const groups = MODE.freshPerSize ? sizes.map((size) => [size]) : [sizes];
+  for (const group of groups) {
+    const servers = new Map();
+    try {
+      for (const variant of variants) {
+        try {
+          servers.set(variant.id, await newServer(variant.id).start());
+        } catch (error) {
+          failures.push(`${variant.id}: ${error.message}`);
+        }
+      }
+      for (const size of group) {
+        const timing = MODE.sizes[size.id];
+        const live = variants.filter((v) => servers.has(v.id));
+        const sources = new Map(live.map((v) => [v.id, sourceFor(v, size)]));
+        const estimate = new Map();
+        const common = (v) => ({ port: servers.get(v.id).port, path: v.path, source: sources.get(v.id), connections: MODE.connections, expectStatus: v.status, expectBody: v.body });
+        for (const v of live) {
+          sources.get(v.id).prepare(0);
+          const warm = await runLoad({ ...common(v), seconds: timing.warm });
+          if (!clean(warm)) failures.push(`${v.id} ${size.label} warm-up: ${JSON.stringify({ ok: warm.ok, statuses: warm.statuses, ...warm.problems })}`);
+          estimate.set(v.id, warm.rps);
+        }
+        log(`${size.label}: ${live.length} servers warmed up; a settling round, then ${timing.cycles} rounds of ${timing.burst} s bursts each`);
+        // round -1 settles the machine after the warm-ups (its first bursts run slow for every server) and is not counted
+        for (let round = -1; round < timing.cycles; round++) {
+          const order = live.map((_, i) => live[(i + round + 1) % live.length]);
+          for (const v of order) {
+            const server = servers.get(v.id);
+            const source = sources.get(v.id);
+            source.prepare(Math.ceil(Math.max(estimate.get(v.id), 500) * (timing.burst + 0.5) * 2));
+            const handledBefore = (await server.stats()).handled;
+            const cpuBefore = server.cpuSeconds();
+            const run = await runLoad({ ...common(v), seconds: timing.burst });
+            const cpuUsed = server.cpuSeconds() - cpuBefore;
+            const stats = await server.stats();
+            if (!clean(run)) failures.push(`${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`);
+            if (v.id !== 'ceiling' && stats.handled - handledBefore < run.ok) failures.push(`${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`);
+            if (v.id === 'ours-cv' && !(stats.parsedByClassValidator >= run.ok)) failures.push('ours-cv did not parse through class-validator');
+            if (v.id === 'ours' && stats.parsedByClassValidator) failures.push('ours parsed through the class-validator path');
+            estimate.set(v.id, Math.max(estimate.get(v.id), run.rps));
+            const record = { variant: v.id, size: size.id, round, rps: run.rps, cpuPerRequest: cpuUsed / run.ok, p50: run.p50, p99: run.p99, driverCpu: run.driverCpu, liveSigned: source.liveSigned };
+            if (round >= 0) records.push(record);
+            else settling.push(record);
+          }
+          const last = round >= 0 ? records.slice(-order.length) : settling.slice(-order.length);
+          log(`${size.label} ${round >= 0 ? `round ${round + 1}/${timing.cycles}` : 'settling round'}: ${last.map((r) => `${r.variant} ${fmt(r.rps)}/s ${fmt(r.cpuPerRequest * 1e6)}µs`).join('  ')}`);
+        }
+        for (const v of live) records.push({ variant: v.id, size: size.id, summary: true, peakRss: servers.get(v.id).memory().peak });
+      }
+    } finally {
+      await Promise.all([...servers.values()].map((s) => s.stop()));
+    }
+  }
+  return records;
+}
+
+async function rssFlatness(variant, size, newServer, sourceFor, expectedRps) {
+  const seconds = Math.max(...MODE.rssSeconds);
+  log(`RSS flatness: nestjs-inkbox, distinct ${size.label} events for ${seconds} s (checkpoints at ${MODE.rssSeconds.join(' s and ')} s) …`);
+  const server = await newServer(variant.id).start();
+  try {
+    const source = sourceFor(variant, size);
+    const samples = server.startSampling(100);
+    const checkpoints = [];
+    const t0 = Date.now();
+    const timers = MODE.rssSeconds.map((s) =>
+      setTimeout(async () => {
+        const peak = Math.max(...samples.filter((x) => x.t <= s * 1000).map((x) => x.rss));
+        const stats = await server.stats().catch(() => ({}));
+        checkpoints.push({ seconds: s, peakRss: peak, storeSize: stats.storeSize, heapUsed: stats.memory?.heapUsed, heapTotal: stats.memory?.heapTotal, handled: stats.handled, at: Date.now() - t0 });
+      }, s * 1000 - 50),
+    );
+    // the rate measured in the rounds sizes the pre-signed pool; requests beyond it are signed live
+    source.prepare(Math.min(1_000_000, Math.ceil(expectedRps * seconds * 1.3)));
+    const run = await runLoad({ port: server.port, path: variant.path, source, connections: MODE.connections, seconds, expectStatus: variant.status, expectBody: variant.body });
+    await new Promise((r) => setTimeout(r, 300));
+    timers.forEach(clearTimeout);
+    server.stopSampling();
+    if (!clean(run)) failures.push(`RSS run: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`);
+    checkpoints.sort((a, b) => a.seconds - b.seconds);
+    const first = checkpoints[0];
+    const last = checkpoints.at(-1);
+    const timeline = [];
+    for (let s = 5; s <= seconds; s += 5) {
+      const window = samples.filter((x) => x.t <= s * 1000);
+      if (window.length) timeline.push({ seconds: s, peakRss: Math.max(...window.map((x) => x.rss)) });
+    }
+    log(`RSS flatness: ${checkpoints.map((c) => `${c.seconds} s: peak ${mib(c.peakRss)} MiB, ${c.storeSize} events remembered`).join('; ')}`);
+    return { seconds, rps: run.rps, checkpoints, growth: checkpoints.length > 1 ? last.peakRss / first.peakRss : undefined, timeline };
+  } catch (error) {
+    failures.push(`RSS run: ${error.message}`);
+    return undefined;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function profileRuns(newServer, sourceFor) {
+  const dir = join(BENCH, 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const size = { id: '2k', label: '2 KiB', bytes: 2048 };
+  const out = {};
+  for (const id of (typeof valued.profile === 'string' ? valued.profile : 'ours,hand-rolled,ceiling,ours-cv').split(',')) {
+    const variant = [...VARIANTS, ...ALL_VARIANTS].find((v) => v.id === id);
+    if (!variant) throw new Error(`--profile: unknown variant ${id}`);
+    const file = join(dir, `${id}.cpuprofile`);
+    log(`profiling ${id} at ${size.label} (4 s after a 2 s warm-up) …`);
+    const server = await new ServerProcess({ ...newServer(id).o, env: { ...newServer(id).o.env, BENCH_CPU_PROFILE: file } }).start();
+    const source = sourceFor(variant, size);
+    const common = { port: server.port, path: variant.path, source, connections: MODE.connections, expectStatus: variant.status, expectBody: variant.body };
+    await runLoad({ ...common, seconds: 2 });
+    source.prepare(80000);
+    server.signal('SIGUSR2');
+    const run = await runLoad({ ...common, seconds: 4 });
+    await server.stop();
+    if (!existsSync(file)) {
+      failures.push(`profile of ${id}: no profile written`);
+      continue;
+    }
+    out[id] = { rps: run.rps, file: join('bench', 'profiles', `${id}.cpuprofile`), ...summarizeProfile(file) };
+  }
+  return out;
+}
+
+// ---- report ---------------------------------------------------------------------------------------
+
+function versionOf12() {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}
+
+function fmt(n, digits = 0) {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
+
+function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd }) {
+  const lines = [];
+  const helpers = (records) => ({
+    by: (variant, size) => records.filter((r) => r.variant === variant && r.size === size && !r.summary),
+    peakOf: (variant, size) => records.find((r) => r.variant === variant && r.size === size && r.summary)?.peakRss,
+    ratio: (a, b, size, byCpu = false) => {
+      // within a round the two bursts are seconds apart: the median of the per-round ratios
+      const per = [];
+      const rounds = MODE.sizes[size].cycles;
+      for (let round = 0; round < rounds; round++) {
+        const x = records.find((r) => r.variant === a && r.size === size && r.round === round);
+        const y = records.find((r) => r.variant === b && r.size === size && r.round === round);
+        if (x && y) per.push(byCpu ? y.cpuPerRequest / x.cpuPerRequest : x.rps / y.rps);
+      }
+      return { median: median(per), rounds: per };
+    },
+  });
+  const { by, peakOf, ratio } = helpers(runs);
+  const throughputRows = (h, variants, size) =>
+    variants
+      .filter((v) => h.by(v.id, size.id).length > 0)
+      .map((v) => {
+        const rs = h.by(v.id, size.id);
+        return `| ${v.label} | ${fmt(median(rs.map((r) => r.rps)))} | ${fmt(median(rs.map((r) => r.cpuPerRequest)) * 1e6)} | ${fmt(median(rs.map((r) => r.p50)), 1)} | ${fmt(median(rs.map((r) => r.p99)), 1)} | ${mib(h.peakOf(v.id, size.id))} | ${fmt(Math.max(...rs.map((r) => r.driverCpu ?? NaN)) * 100)} % |`;
+      });
+  const cpus = os.cpus();
+  lines.push('# nestjs-inkbox benchmark results', '');
+  const flags = process.argv.slice(2).join(' ');
+  lines.push(`Generated by \`npm run bench${flags ? ` -- ${flags}` : ''}\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit by hand: run the harness again.`, '');
+  lines.push('## Machine', '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| CPU | ${cpus[0]?.model?.trim() ?? '?'} |`);
+  lines.push(`| cores | ${CPU_COUNT} (${cpu.note}) |`);
+  lines.push(`| memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
+  lines.push(`| OS | ${os.type()} ${os.release()} |`);
+  lines.push(`| Node | ${process.version} |`);
+  lines.push(`| Nest | @nestjs/core ${versionOf('@nestjs/core')}, @nestjs/platform-express ${versionOf('@nestjs/platform-express')} (Express ${versionOf('express')}) |`);
+  lines.push(`| nestjs-inkbox | ${versionOf('nestjs-inkbox')}, built from this tree |`);
+  lines.push(`| peer | @golevelup/nestjs-stripe ${versionOf('@golevelup/nestjs-stripe')}, stripe ${versionOf('stripe')} |`);
+  lines.push(`| validation | class-validator ${versionOf('class-validator')}, class-transformer ${versionOf('class-transformer')} |`);
+  lines.push(`| load generator | autocannon ${versionOf('autocannon')}, ${MODE.connections} connections, pipelining 1, on 127.0.0.1 |`);
+  lines.push(`| load average (1 min) | ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end |`);
+  lines.push('');
+  lines.push('## Method', '');
+  lines.push(
+    `Every server runs in its own process (${cpu.pinned ? 'all on one CPU, one at a time, the load generator on another' : 'not pinned'}), ${MODE.freshPerSize ? 'started afresh for each body size' : 'started once'}. Per body size, each server gets a warm-up, then after one uncounted settling round ${SIZES.map((s) => `${MODE.sizes[s.id].cycles} rounds (${s.label})`).join(' and ')}: in each round every server in turn, the order rotating, gets one measured burst of ${SIZES.map((s) => `${MODE.sizes[s.id].burst} s`).join(' / ')} at ${MODE.connections} connections. Interleaving short bursts makes changes in the machine's load hit all servers alike. Every request is a distinct event with its own id, correctly signed (Inkbox: X-Inkbox-* headers; peer: Stripe-Signature) before its burst; every answer is checked (status and body) and any wrong answer fails the harness.`,
+    '',
+    `req/s counts correct answers per second of a burst; the table gives the median over rounds. "CPU/req" is the CPU time (user + system, all threads) the server process used during a burst, per answer: it measures the work done rather than the share of the machine obtained, so its ratios cross-check the throughput ratios on a busy machine. Latencies are autocannon's per burst (median over rounds); peak RSS is the process's VmHWM after its last burst of that size${MODE.freshPerSize ? ' (fresh processes for each body size)' : ' (quick mode: the same processes serve both sizes)'}. Ratios are the median over rounds of the ratio within each round; the ratio of every round is listed.`,
+    '',
+  );
+
+  for (const size of SIZES) {
+    lines.push(`## Throughput, ${size.label} bodies`, '');
+    lines.push('| server | req/s | CPU/req µs | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |', '|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(...throughputRows(helpers(runs), VARIANTS, size));
+    lines.push('');
+  }
+
+  const has = (id) => VARIANTS.some((v) => v.id === id);
+  lines.push('## Ratios', '');
+  lines.push(
+    'Throughput ratio (req/s over req/s), and in the CPU columns the same comparison by server CPU time per answer (CPU/req of the other server over ours: above 1 means ours does the same work in less CPU).',
+    '',
+  );
+  lines.push(
+    '| ratio | ' + SIZES.map((s) => `${s.label} req/s`).join(' | ') + ' | ' + SIZES.map((s) => `${s.label} CPU`).join(' | ') + ' | target | met (req/s) |',
+    '|---|' + SIZES.map(() => '---:|').join('') + SIZES.map(() => '---:|').join('') + '---|---|',
+  );
+  const targets = [
+    ['ours', 'ceiling', 'nestjs-inkbox / ceiling', 0.8, '2k', '≥ 0.80 at 2 KiB'],
+    ['ours', 'hand-rolled', 'nestjs-inkbox / hand-rolled', 0.9, '2k', '≥ 0.90 at 2 KiB'],
+    ['ours', 'peer', 'nestjs-inkbox / @golevelup/nestjs-stripe', 1.2, 'all', '≥ 1.2'],
+    ['ours-cv', 'ceiling', 'before (class-validator path) / ceiling', undefined, '', 'before'],
+    ['ours-cv', 'hand-rolled', 'before (class-validator path) / hand-rolled', undefined, '', 'before'],
+    ['ours-cv', 'peer', 'before (class-validator path) / @golevelup/nestjs-stripe', undefined, '', 'before'],
+    ['ours', 'ours-cv', 'nestjs-inkbox / before', undefined, '', 'gain'],
+  ];
+  for (const [a, b, label, min, where, text] of targets) {
+    if (!has(a) || !has(b)) continue;
+    const cells = SIZES.map((s) => ratio(a, b, s.id));
+    const cpuCells = SIZES.map((s) => ratio(a, b, s.id, true));
+    let met = '';
+    if (min !== undefined) {
+      const checked = SIZES.map((s, i) => [s, cells[i].median]).filter(([s]) => where === 'all' || s.id === where);
+      met = checked.length === 0 ? 'n/a' : checked.every(([, r]) => r >= min) ? 'yes' : 'no';
+    }
+    lines.push(
+      `| ${label} | ${cells.map((c) => `${fmt(c.median, 2)} (${c.rounds.map((r) => fmt(r, 2)).join(', ')})`).join(' | ')} | ${cpuCells.map((c) => fmt(c.median, 2)).join(' | ')} | ${text} | ${met} |`,
+    );
+  }
+  lines.push('', 'In parentheses: the ratio of each round.', '');
+
+  if (nest12) {
+    const h = helpers(nest12);
+    const size = SIZES.find((x) => x.id === '2k');
+    lines.push(`## Nest 12 (supplementary: the project's own @nestjs/* ${versionOf12()}, 2 KiB)`, '');
+    lines.push('The peer cannot run on Nest 12, so the main tables use Nest 11 for all four servers; this run repeats the three others on Nest 12, the same way.', '');
+    lines.push('| server | req/s | CPU/req µs | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |', '|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(...throughputRows(h, VARIANTS, size), '');
+    lines.push('| ratio | req/s | CPU | target |', '|---|---:|---:|---|');
+    for (const [a, b, label, text] of [
+      ['ours', 'ceiling', 'nestjs-inkbox / ceiling', '≥ 0.80'],
+      ['ours', 'hand-rolled', 'nestjs-inkbox / hand-rolled', '≥ 0.90'],
+    ]) {
+      const r = h.ratio(a, b, '2k');
+      lines.push(`| ${label} | ${fmt(r.median, 2)} (${r.rounds.map((x) => fmt(x, 2)).join(', ')}) | ${fmt(h.ratio(a, b, '2k', true).median, 2)} | ${text} |`);
+    }
+    lines.push('');
+  }
+
+  if (micro) {
+    lines.push('## verifyInkboxSignature vs crypto.createHmac (same bytes, one key)', '');
+    lines.push('| body | createHmac µs | verifyInkboxSignature µs | ratio | target |', '|---|---:|---:|---:|---|');
+    for (const [label, m] of Object.entries(micro.verify)) {
+      lines.push(`| ${label} | ${fmt(m.createHmacNs / 1000, 2)} | ${fmt(m.verifyNs / 1000, 2)} | ${fmt(m.ratio, 3)} | ${label === '256 KiB' ? `≤ 1.2: ${m.ratio <= 1.2 ? 'met' : 'missed'}` : ''} |`);
+    }
+    lines.push('', '## Key list (matching key last)', '');
+    lines.push('| body | 1 key µs | 10 keys µs | 100 keys µs | 100 keys / 1 key |', '|---|---:|---:|---:|---:|');
+    for (const [label, k] of Object.entries(micro.keys)) {
+      lines.push(`| ${label} | ${fmt(k['1'].ns / 1000, 2)} | ${fmt(k['10'].ns / 1000, 2)} | ${fmt(k['100'].ns / 1000, 1)} | ${fmt(k['100'].vsOneKey, 1)} |`);
+    }
+    lines.push('', 'Every key is an HMAC over the whole body, so the cost grows linearly with the number of keys tried.', '');
+    lines.push('## Parse + validate (one event, in process)', '');
+    lines.push('| body | JSON.parse only µs | class-transformer + class-validator µs | compiled (parseInkboxEvent) µs | speed-up |', '|---|---:|---:|---:|---:|');
+    for (const [label, p] of Object.entries(micro.parse)) {
+      lines.push(`| ${label} | ${fmt(p.jsonParseNs / 1000, 1)} | ${fmt(p.classValidatorNs / 1000, 1)} | ${fmt(p.compiledNs / 1000, 1)} | ${fmt(p.speedup, 1)}× |`);
+    }
+    lines.push('');
+  }
+
+  if (rss) {
+    lines.push(`## Peak RSS over a long run (nestjs-inkbox, distinct 2 KiB events, ${fmt(rss.rps)} req/s)`, '');
+    lines.push('| after | peak RSS MiB | V8 heap used MiB | V8 heap total MiB | events in the idempotency store |', '|---:|---:|---:|---:|---:|');
+    for (const c of rss.checkpoints) lines.push(`| ${c.seconds} s | ${mib(c.peakRss)} | ${mib(c.heapUsed)} | ${mib(c.heapTotal)} | ${c.storeSize ?? '?'} |`);
+    if (rss.growth !== undefined) lines.push('', `Growth from ${rss.checkpoints[0].seconds} s to ${rss.checkpoints.at(-1).seconds} s: ${fmt((rss.growth - 1) * 100, 1)} % (target: within 10 %: ${rss.growth <= 1.1 ? 'met' : 'missed'}).`);
+    lines.push('', `Peak RSS every 5 s: ${rss.timeline.map((t) => `${t.seconds} s ${mib(t.peakRss)}`).join(', ')} MiB.`, '');
+    if (micro?.store) {
+      lines.push(
+        `The default in-memory idempotency store keeps up to 100 000 events (idempotency.maxEntries) for 72 h; each costs about ${fmt(micro.store.bytesPerEvent)} bytes of live heap (measured in process over ${micro.store.events} events). Until that bound is reached the heap grows with the number of distinct events, and V8 sizes the heap (and so the RSS) with headroom above the live data.`,
+        '',
+      );
+    }
+  }
+
+  if (profiles) {
+    lines.push('## CPU profiles (2 KiB, 4 s under load)', '');
+    for (const [id, p] of Object.entries(profiles)) {
+      lines.push(`### ${id} (${fmt(p.rps)} req/s while profiled; ${p.file})`, '');
+      lines.push('| self time by origin | share |', '|---|---:|');
+      for (const o of p.byOrigin.slice(0, 12)) lines.push(`| ${o.where} | ${o.share} % |`);
+      lines.push('', '| function | where | share |', '|---|---|---:|');
+      for (const f of p.byFunction.slice(0, 15)) lines.push(`| ${f.name} | ${f.where} | ${f.share} % |`);
+      lines.push('');
+    }
+  }
+
+  lines.push('## How to run', '');
+  lines.push(
+    '`npm run bench` (about 4 minutes; writes this file), `npm run bench -- --nest12` (adds the Nest 12 section, about a minute more), or `npm run bench -- --quick` (under a minute; a smoke test for CI, writes to the temporary directory). The harness installs its own dependencies (bench/package.json) on first use and builds the library from lib/. See docs/benchmark.md.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+main().catch((error) => {
+  console.error(error?.stack ?? error);
+  process.exitCode = 1;
+});
