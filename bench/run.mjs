@@ -505,7 +505,7 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
 
   lines.push('## How to run', '');
   lines.push(
-    '`npm run bench` (about 4 minutes; writes this file), `npm run bench -- --nest12` (adds the Nest 12 section, about a minute more), or `npm run bench -- --quick` (under a minute; a smoke test for CI, writes to the temporary directory). The harness installs its own dependencies (bench/package.json) on first use and builds the library from lib/. See docs/benchmark.md.',
+    '`npm run bench` (about 4 minutes; writes this file), `npm run bench -- --nest12` (adds the Nest 12 section, about a minute more), or `npm run bench -- --quick` (under a minute; a smoke test for CI, writes to the temporary directory). The harness installs its own dependencies (bench/package.json) on first use and builds the library from lib/. See the Benchmark section of README.md.',
     '',
   );
   return lines.join('\n');

@@ -180,3 +180,28 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
     expect(outcome(parseInkboxEvent, '[]')).toEqual({ ok: false, problems: ['the body must be a JSON object with event_type, timestamp and data'] });
   });
 });
+
+describe('parseInkboxEvent keeps error answers small', () => {
+  const base = () => JSON.parse(JSON.stringify(createInkboxEvent('message.received'))) as Record<string, any>;
+
+  it('lists at most 20 problems and counts the rest', () => {
+    const event = base();
+    event.data.contacts = Array.from({ length: 500 }, () => ({ bucket: 1, address: 2, id: 3 }));
+    const error = (() => {
+      try {
+        parseInkboxEvent(JSON.stringify(event));
+      } catch (e) {
+        return e as InkboxPayloadError;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(error.problems).toHaveLength(21);
+    expect(error.problems[20]).toMatch(/^… and 1480 more$/);
+  });
+
+  it('refuses an invalid event with an array longer than 10 000 items without walking it', () => {
+    const event = base();
+    event.data.contacts = Array.from({ length: 200_000 }, () => ({}));
+    expect(() => parseInkboxEvent(JSON.stringify(event))).toThrow(/an array holds 200000 items, more than the 10000 allowed/);
+  });
+});

@@ -14,10 +14,17 @@ export class InkboxPayloadError extends Error {
 }
 
 const MAX_DEPTH = 64;
+/** Longest array accepted on the error path (Inkbox resolves at most 50 contacts per event). */
+const MAX_ARRAY_ITEMS = 10_000;
+/** Most problems listed in one answer; the rest are counted. */
+const MAX_PROBLEMS = 20;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Rejects nesting deeper than {@link MAX_DEPTH} and keys that would reach an object's prototype. */
+/**
+ * Rejects nesting deeper than {@link MAX_DEPTH}, arrays longer than {@link MAX_ARRAY_ITEMS} and keys
+ * that would reach an object's prototype.
+ */
 function checkStructure(root: unknown): string | undefined {
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
@@ -25,6 +32,7 @@ function checkStructure(root: unknown): string | undefined {
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_DEPTH) return `the JSON is nested more than ${MAX_DEPTH} levels deep`;
     if (Array.isArray(value)) {
+      if (value.length > MAX_ARRAY_ITEMS) return `an array holds ${value.length} items, more than the ${MAX_ARRAY_ITEMS} allowed`;
       for (const item of value) if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
       continue;
     }
@@ -90,7 +98,11 @@ function validateWithClassValidator(cls: typeof InkboxEvent, json: Record<string
   if (structural) throw new InkboxPayloadError([structural]);
   const event = plainToInstance(cls, json) as InkboxEvent;
   const errors = validateSync(event, { forbidUnknownValues: false, skipMissingProperties: false });
-  if (errors.length > 0) throw new InkboxPayloadError(flatten(errors));
+  if (errors.length > 0) {
+    const problems = flatten(errors);
+    const shown = problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : problems;
+    throw new InkboxPayloadError(shown);
+  }
   return event;
 }
 
