@@ -135,6 +135,7 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
 
   return {
     resolveKeys,
+    dynamicKeys: typeof signingKey === 'function',
     toleranceSeconds: positiveNumber(options.toleranceSeconds, 'toleranceSeconds', DEFAULT_TOLERANCE_SECONDS),
     maxBodyBytes: positiveNumber(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES, 1),
     apiKey: options.apiKey,

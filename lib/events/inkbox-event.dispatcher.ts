@@ -59,8 +59,9 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   handlersFor(type: string): readonly InkboxHandler[] {
     const handlers = this.explorer.handlersFor(type);
     const emitter = this.emitter;
-    if (!emitter) return handlers;
     const name = `inkbox.${type}`;
+    // only when someone listens: with no listener the event is 'ignored', as without the bridge
+    if (!emitter || !((emitter.listenerCount?.(name) ?? emitter.listeners?.(name)?.length ?? 1) > 0)) return handlers;
     const bridge: InkboxHandler = {
       id: `EventEmitter2:${name}`,
       types: [type],
@@ -121,7 +122,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
       }),
     );
     const failed = chosen.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
-    if (failed.length > 0) return { outcome: 'failed', failed };
+    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
     return { outcome: 'processed' };
   }
@@ -129,7 +130,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   private async runAll(event: InkboxEvent, context: InkboxDeliveryContext, handlers: readonly InkboxHandler[]): Promise<InkboxDispatchResult> {
     const errors = await Promise.all(handlers.map((h) => this.invoke(h, event, context)));
     const failed = handlers.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
-    return failed.length > 0 ? { outcome: 'failed', failed } : { outcome: 'processed' };
+    return failed.length > 0 ? { outcome: 'failed', failed, retriesFailedOnly: false } : { outcome: 'processed' };
   }
 
   /** Calls one handler; resolves to its error, or undefined on success. Logs the failure. */

@@ -95,6 +95,8 @@ export interface InkboxModuleExtras {
 /** Options after validation and defaults: what the module's parts use. */
 export interface ResolvedInkboxOptions {
   readonly resolveKeys: (context: InkboxKeyContext) => readonly string[] | Promise<readonly string[]>;
+  /** True when `signingKey` is a function (keys depend on the request). */
+  readonly dynamicKeys: boolean;
   readonly toleranceSeconds: number;
   readonly maxBodyBytes: number;
   readonly apiKey: string | undefined;

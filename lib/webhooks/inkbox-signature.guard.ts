@@ -60,6 +60,11 @@ export class InkboxSignatureGuard implements CanActivate {
       this.logger.error(message);
       throw inkboxHttpError(HttpStatus.INTERNAL_SERVER_ERROR, message);
     }
+    if (this.options.dynamicKeys) {
+      // form and time first: a resolver (often a lookup) only runs for a well-formed, fresh request
+      const precheck = verifyInkboxSignature({ rawBody, headers: req.headers, signingKey: [], toleranceSeconds: this.options.toleranceSeconds });
+      if (!precheck.ok && precheck.reason !== 'no_signing_key') return this.onInvalidSignature(precheck, req);
+    }
     const keyContext: InkboxKeyContext = { headers: req.headers, params: req.params ?? {} };
     let keys: readonly string[];
     try {

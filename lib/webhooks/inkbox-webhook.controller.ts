@@ -41,7 +41,8 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
         case 'failed':
           throw inkboxHttpError(
             HttpStatus.INTERNAL_SERVER_ERROR,
-            `${result.failed.length === 1 ? 'Handler' : 'Handlers'} ${result.failed.join(', ')} failed for this event; the other handlers ran. See the application log. Inkbox will retry; only the failed handlers will run again.`,
+            `${result.failed.length === 1 ? 'Handler' : 'Handlers'} ${result.failed.join(', ')} failed for this event; the other handlers ran. See the application log. ` +
+              (result.retriesFailedOnly ? 'Inkbox will retry; only the failed handlers will run again.' : 'Inkbox will retry, and every handler will run again (no idempotency store).'),
           );
         case 'in-flight':
           throw new HttpException(

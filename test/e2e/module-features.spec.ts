@@ -273,6 +273,17 @@ describe('event-emitter bridge (emitEvents: true)', () => {
     }
   });
 
+  it('answers ignored when neither a handler nor a listener takes the event', async () => {
+    @Module({ imports: [EventEmitterModule.forRoot({ wildcard: true }), InkboxModule.forRoot({ signingKey: SIGNING_KEY, emitEvents: true })] })
+    class Quiet {}
+    const app = await start(Quiet);
+    try {
+      expect((await sendSigned(app, PATH, createInkboxEvent('message.sent'))).body).toEqual({ outcome: 'ignored' });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses to start when EventEmitterModule is missing', async () => {
     @Module({ imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, emitEvents: true })] })
     class NoEmitter {}

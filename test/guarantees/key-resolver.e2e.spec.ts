@@ -52,6 +52,14 @@ describe("signing-key resolver with webhookPath 'inkbox/webhooks/:identity'", ()
     expect(JSON.stringify(context)).not.toContain('message.received');
   });
 
+  it('checks the headers and the timestamp before asking the resolver (400/401 without a lookup)', async () => {
+    const event = createInkboxEvent('message.received');
+    const stale = await deliver(g.url, event, { path: '/inkbox/webhooks/broken', key: 'whsec_billing_key', timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    expect(stale.status).toBe(401);
+    expect(stale.body.message).toMatch(/s old/);
+    expect(seen).toHaveLength(0);
+  });
+
   it("rejects a delivery signed with another identity's key (401), running nothing", async () => {
     const event = createInkboxEvent('message.received');
     const res = await deliver(g.url, event, { path: '/inkbox/webhooks/billing', key: 'whsec_support_new' });
