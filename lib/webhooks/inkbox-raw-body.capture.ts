@@ -60,7 +60,7 @@ export class InkboxRawBodyCapture implements OnModuleInit {
     const matches = createInkboxPathMatcher(this.route.path);
     const maxBytes = this.options.maxBodyBytes;
     if (type === 'fastify') {
-      installFastifyInkboxCapture(adapter.getInstance?.() as FastifyInstanceLike, matches, maxBytes);
+      this.problem = installFastifyInkboxCapture(adapter.getInstance?.() as FastifyInstanceLike, matches, maxBytes);
       this.installedOn = adapter;
       return;
     }

@@ -10,6 +10,35 @@ export type InkboxCaptureRequest = IncomingMessage & {
   [INKBOX_CAPTURE_ERROR]?: InkboxCaptureError;
 };
 
+/**
+ * Gives `req.body` the parsed JSON, as a JSON body parser would, but only when something reads it:
+ * the module's own route parses the verified bytes itself and never does, while another route that
+ * happens to end with the same path still gets its `@Body()`. Assigning `req.body` replaces it.
+ */
+function exposeParsedBody(req: InkboxCaptureRequest, raw: Buffer): void {
+  let value: unknown;
+  let parsed = false;
+  Object.defineProperty(req, 'body', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (!parsed) {
+        parsed = true;
+        try {
+          value = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+        } catch {
+          value = undefined;
+        }
+      }
+      return value;
+    },
+    set(next: unknown) {
+      parsed = true;
+      value = next;
+    },
+  });
+}
+
 /** True when the request's body stream was already read to its end by someone else. */
 function alreadyConsumed(req: IncomingMessage): boolean {
   return req.readableEnded || (req.complete && !req.readable);
@@ -25,8 +54,9 @@ function drain(req: IncomingMessage, done: () => void): void {
 }
 
 /**
- * Reads the exact body bytes of a webhook request into `req[INKBOX_RAW_BODY]` before any body
- * parser runs, enforcing the size limit and the JSON content type. It never answers itself: a
+ * Reads the exact body bytes of a JSON webhook request into `req[INKBOX_RAW_BODY]` before any body
+ * parser runs, enforcing the size limit; `req.body` gets the parsed JSON lazily, on first read.
+ * Requests that are not JSON pass untouched. It never answers itself: a
  * problem is stored on the request as `req[INKBOX_CAPTURE_ERROR]` and raised by the guard, so the
  * app's exception filters and error format apply. Calls `done` once the stream is finished, so no
  * later parser tries to read it again.
@@ -57,9 +87,8 @@ export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, c
     };
     return done();
   }
-  if (!isJsonContentType(req.headers['content-type'])) {
-    return fail({ status: 415, message: `Inkbox webhooks are JSON: Content-Type must be application/json (got ${req.headers['content-type'] ? `"${String(req.headers['content-type']).slice(0, 80)}"` : 'none'}).` });
-  }
+  // Not JSON: left to the app's own parsers untouched (the guard answers 415 on the webhook route)
+  if (!isJsonContentType(req.headers['content-type'])) return done();
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
     return fail({ status: 415, message: `Compressed webhook bodies are not accepted (Content-Encoding: ${encoding.slice(0, 40)}); the signature covers the bytes as sent.` });
@@ -82,7 +111,9 @@ export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, c
   };
   const onEnd = () => {
     cleanup();
-    req[INKBOX_RAW_BODY] = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    req[INKBOX_RAW_BODY] = raw;
+    exposeParsedBody(req, raw);
     done();
   };
   const onError = () => {

@@ -314,3 +314,29 @@ describe('isGlobal', () => {
     }
   });
 });
+
+describe('other routes whose path ends like the webhook route', () => {
+  @Controller('partner/inkbox/webhooks')
+  class PartnerController {
+    @Post()
+    receive(@Body() body: unknown) {
+      return { body };
+    }
+  }
+  @Module({ imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY })], controllers: [PartnerController] })
+  class AppModule {}
+
+  it('keep their parsed JSON and form bodies', async () => {
+    const app = await start(AppModule);
+    try {
+      const json = await request(app.getHttpServer()).post('/partner/inkbox/webhooks').send({ a: 1, b: ['x'] });
+      expect([json.status, json.body]).toEqual([201, { body: { a: 1, b: ['x'] } }]);
+      const form = await request(app.getHttpServer()).post('/partner/inkbox/webhooks').type('form').send('a=1&b=two');
+      expect([form.status, form.body]).toEqual([201, { body: { a: '1', b: 'two' } }]);
+      // the module's own route is unaffected
+      expect((await sendSigned(app, PATH, createInkboxEvent('message.sent'))).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

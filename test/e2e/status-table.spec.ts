@@ -282,11 +282,22 @@ describe('status table on the Fastify adapter', () => {
     ['forged', { 'X-Inkbox-Signature': 'sha256=' + 'a'.repeat(64) }, 401],
     ['text/plain', { 'Content-Type': 'text/plain' }, 415],
     ['form-encoded', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415],
-  ] as Array<[string, Record<string, string | undefined>, number]>)('%s → %d', async (_n, headers, status) => {
+  ] as Array<[string, Record<string, string | undefined>, number]>)('%s', async (_n, headers, status) => {
     const res = await sendSigned(app, PATH, createInkboxEvent('message.sent'), { headers });
     expect(res.status).toBe(status);
     expect(res.body.statusCode).toBe(status);
     expect(log.calls).toHaveLength(0);
+  });
+
+  it.each(['application/vnd.inkbox+json', 'application/json; charset=utf-8'])('accepts %s', async (type) => {
+    const res = await sendSigned(app, PATH, createInkboxEvent('message.sent'), { headers: { 'Content-Type': type } });
+    expect([res.status, res.body]).toEqual([200, { outcome: 'processed' }]);
+  });
+
+  it("refuses to start when maxBodyBytes is above Fastify's bodyLimit, saying what to set", async () => {
+    await expect(
+      NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 3 * 1024 * 1024 } }), new FastifyAdapter(), { logger: false, abortOnError: false }).then((a) => a.init()),
+    ).rejects.toThrow(/new FastifyAdapter\(\{ bodyLimit: 3145728 \}\)/);
   });
 
   it('413 over maxBodyBytes, 400 for an invalid event', async () => {
