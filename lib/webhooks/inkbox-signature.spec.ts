@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -37,6 +38,13 @@ function reason(result: ReturnType<typeof verifyInkboxSignature>): InkboxSignatu
 }
 
 describe('verifyInkboxSignature', () => {
+  it('uses an unchanged copy of the independent vectors (committed SHA-256)', () => {
+    const [sum] = readFileSync(join(__dirname, '../../test/fixtures/test-vectors.sha256'), 'utf8').split(' ');
+    const bytes = readFileSync(join(__dirname, '../../test/fixtures/test-vectors/signatures.json'));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sum);
+    expect(vectors.cases.length).toBeGreaterThanOrEqual(9);
+  });
+
   it('matches the vector from inkbox-api.md', () => {
     expect(computeInkboxSignature(KEY, 'req-1', TS, BODY)).toBe(
       'sha256=d402a9e9e6d1eb37776238bc3e8b875dc714b1e2c72b990b82f2f65a4baa7ab2',
