@@ -13,6 +13,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
   private readonly logger = new Logger('InkboxModule');
   private readonly byType = new Map<string, InkboxHandler[]>();
   private wildcard: InkboxHandler[] = [];
+  private readonly merged = new Map<string, readonly InkboxHandler[]>();
   private explored = false;
 
   constructor(
@@ -24,12 +25,17 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     this.explore();
   }
 
-  /** Handlers for an event type: the typed ones, then the `'*'` ones, each once. */
+  /** Handlers for an event type: the typed ones, then the `'*'` ones, each once (merged once per type). */
   handlersFor(type: string): readonly InkboxHandler[] {
     const typed = this.byType.get(type);
     if (!typed) return this.wildcard;
     if (this.wildcard.length === 0) return typed;
-    return [...typed, ...this.wildcard.filter((h) => !typed.includes(h))];
+    let merged = this.merged.get(type);
+    if (!merged) {
+      merged = [...typed, ...this.wildcard.filter((h) => !typed.includes(h))];
+      this.merged.set(type, merged);
+    }
+    return merged;
   }
 
   /** Every handler found, for diagnostics. */
