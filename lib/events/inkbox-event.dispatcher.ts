@@ -31,6 +31,8 @@ export function inkboxEventKey(event: InkboxEvent, rawBody: Buffer): string {
 export class InkboxEventDispatcher implements OnApplicationBootstrap {
   private readonly logger = new Logger('InkboxWebhook');
   private emitter: EmitterLike | undefined;
+  /** Per event type: its handlers followed by the bridge, built once. */
+  private readonly withBridge = new Map<string, readonly InkboxHandler[]>();
 
   constructor(
     private readonly explorer: InkboxHandlerExplorer,
@@ -62,12 +64,18 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     const name = `inkbox.${type}`;
     // only when someone listens: with no listener the event is 'ignored', as without the bridge
     if (!emitter || !((emitter.listenerCount?.(name) ?? emitter.listeners?.(name)?.length ?? 1) > 0)) return handlers;
-    const bridge: InkboxHandler = {
-      id: `EventEmitter2:${name}`,
-      types: [type],
-      invoke: (event, delivery) => emitter.emitAsync(name, event, delivery),
-    };
-    return [...handlers, bridge];
+    let withBridge = this.withBridge.get(type);
+    if (!withBridge) {
+      const bridge: InkboxHandler = {
+        id: `EventEmitter2:${name}`,
+        types: [type],
+        invoke: (event, delivery) => emitter.emitAsync(name, event, delivery),
+      };
+      withBridge = [...handlers, bridge];
+      // bounded: only event types that some listener matched
+      if (this.withBridge.size < 1000) this.withBridge.set(type, withBridge);
+    }
+    return withBridge;
   }
 
   /** Dispatches one verified event. Never throws: failures are reported in the result. */

@@ -8,8 +8,3 @@ export function isJsonContentType(header: string | string[] | undefined): boolea
   return slash > 0 && type.endsWith('+json') && !type.includes(' ');
 }
 
-/** The charset parameter, lower-cased, when one is given. */
-export function contentTypeCharset(header: string | undefined): string | undefined {
-  const match = header ? /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(header) : null;
-  return match?.[1]?.toLowerCase();
-}
