@@ -1,9 +1,9 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { DEFAULT_WEBHOOK_PATH, INKBOX_ROUTE } from './inkbox.constants.js';
-import { normalizeWebhookPath } from './inkbox-options.js';
-import type { InkboxModuleExtras, InkboxModuleOptions } from './interfaces/inkbox-module-options.interface.js';
-import type { InkboxRoute } from './interfaces/inkbox-route.interface.js';
-import { createInkboxWebhookController } from './webhooks/inkbox-webhook.controller.js';
+import { normalizeWebhookPath } from './options/inkbox-options.js';
+import type { InkboxModuleExtras, InkboxModuleOptions } from './options/inkbox-module-options.interface.js';
+import type { InkboxRoute } from './receiver/inkbox-route.interface.js';
+import { createInkboxWebhookController } from './receiver/inkbox-webhook.controller.js';
 
 export const {
   ConfigurableModuleClass: InkboxConfigurableModule,

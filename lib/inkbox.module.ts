@@ -1,16 +1,16 @@
 import { Inject, Module, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { INKBOX_ADMIN_PROVIDERS } from './admin/index.js';
-import { InkboxEventDispatcher } from './events/inkbox-event.dispatcher.js';
-import { InkboxHandlerExplorer } from './events/inkbox-handler.explorer.js';
+import { InkboxEventDispatcher } from './handlers/inkbox-event.dispatcher.js';
+import { InkboxHandlerExplorer } from './handlers/inkbox-handler.explorer.js';
 import { createInkboxIdempotencyStore } from './idempotency/create-idempotency-store.js';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from './inkbox.constants.js';
 import { INKBOX_MODULE_OPTIONS, InkboxConfigurableModule } from './inkbox.module-definition.js';
-import { resolveInkboxOptions } from './inkbox-options.js';
-import type { InkboxIdempotencyStore } from './interfaces/inkbox-idempotency-store.interface.js';
-import { InkboxRawBodyCapture } from './webhooks/inkbox-raw-body.capture.js';
-import { InkboxRawBodyInterceptor } from './webhooks/inkbox-raw-body.interceptor.js';
-import { InkboxSignatureGuard } from './webhooks/inkbox-signature.guard.js';
+import { resolveInkboxOptions } from './options/inkbox-options.js';
+import type { InkboxIdempotencyStore } from './idempotency/inkbox-idempotency-store.interface.js';
+import { InkboxRawBodyCapture } from './receiver/inkbox-raw-body.capture.js';
+import { InkboxRawBodyInterceptor } from './receiver/inkbox-raw-body.interceptor.js';
+import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
 
 /**
  * Receives Inkbox webhooks: captures the raw body of the webhook route, verifies signatures,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { INKBOX_EVENT_TYPES } from '../events/inkbox-event-types.js';
 import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
-import type { ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
+import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_REPLAY_PAGE_SIZE,

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { InkboxConfigurationError } from '../inkbox-options.js';
+import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import { INKBOX_API_V1_PATH } from './admin.constants.js';
 import type { InkboxAdminClientOptions, InkboxHttpMethod } from './admin.types.js';
 import { InkboxApiError, type InkboxApiErrorDetail } from './inkbox-api.error.js';

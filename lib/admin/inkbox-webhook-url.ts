@@ -1,5 +1,5 @@
 import { RequestMethod, VERSION_NEUTRAL, VersioningType, type ControllerOptions, type VersioningOptions } from '@nestjs/common';
-import type { InkboxRoute } from '../interfaces/inkbox-route.interface.js';
+import type { InkboxRoute } from '../receiver/inkbox-route.interface.js';
 
 /** A global prefix exclusion as Nest keeps it (only the parts used here). */
 interface ExcludedRoute {

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type 
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../inkbox.constants.js';
-import type { InkboxRegisterWebhooksOptions, ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
-import type { InkboxRoute } from '../interfaces/inkbox-route.interface.js';
+import type { InkboxRegisterWebhooksOptions, ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
+import type { InkboxRoute } from '../receiver/inkbox-route.interface.js';
 import type { InkboxSetWebhookUrlResult, InkboxWebhookRegistration } from './admin.types.js';
 import { InkboxAdminService } from './inkbox-admin.service.js';
 import { buildInkboxWebhookUrl, displayUrl } from './inkbox-webhook-url.js';

@@ -81,7 +81,7 @@ export async function runReplayFailed(args: string[], io: CliIo): Promise<number
     common = await import('@nestjs/common');
     const loaded = (await import('../admin/index.js')) as unknown as AdminModule & { default?: AdminModule };
     admin = typeof loaded.InkboxAdminService === 'function' ? loaded : loaded.default!;
-    const { resolveInkboxOptions } = await import('../inkbox-options.js');
+    const { resolveInkboxOptions } = await import('../options/inkbox-options.js');
     // The admin client needs no signing key; an empty resolver satisfies the module options.
     options = resolveInkboxOptions({ signingKey: () => [], apiKey, apiBaseUrl });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { CREATABLE_INKBOX_EVENT_TYPES as INKBOX_EVENT_TYPES, createInkboxEvent, isCreatableInkboxEventType } from '../testing/create-inkbox-event.js';
-import { mergeInkboxHeaders, sendInkboxWebhook, type InkboxDeliveryResponse } from '../testing/send-inkbox-webhook.js';
-import { signInkboxWebhook } from '../testing/sign-inkbox-webhook.js';
+import { CREATABLE_INKBOX_EVENT_TYPES as INKBOX_EVENT_TYPES, createInkboxEvent, isCreatableInkboxEventType } from '../delivery/create-inkbox-event.js';
+import { mergeInkboxHeaders, sendInkboxWebhook, type InkboxDeliveryResponse } from '../delivery/send-inkbox-webhook.js';
+import { signInkboxWebhook } from '../delivery/sign-inkbox-webhook.js';
 import { DEFAULT_WEBHOOK_PATH } from '../inkbox.constants.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, describeError, splitKeys, type CliIo } from './cli-io.js';
 import { applyAssignment, readFileOption, readJsonObject } from './cli-values.js';

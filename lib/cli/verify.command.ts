@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOLERANCE_SECONDS, INKBOX_REQUEST_ID_HEADER, INKBOX_SIGNATURE_HEADER, INKBOX_TIMESTAMP_HEADER } from '../inkbox.constants.js';
-import { readInkboxHeader, verifyInkboxSignature, type InkboxSignatureResult } from '../webhooks/inkbox-signature.js';
+import { readInkboxHeader, verifyInkboxSignature, type InkboxSignatureResult } from '../signature/inkbox-signature.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, splitKeys, type CliIo } from './cli-io.js';
 import { parseHeadersText, parseMoment, parseWholeNumber, readFileOption } from './cli-values.js';
 

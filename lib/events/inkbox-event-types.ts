@@ -1,10 +1,10 @@
-import type { InkboxEvent } from './inkbox-event.dto.js';
-import { MessageBouncedEvent } from './message-bounced-event.dto.js';
-import { MessageDeliveredEvent } from './message-delivered-event.dto.js';
-import { MessageFailedEvent } from './message-failed-event.dto.js';
-import { MessageForwardedEvent } from './message-forwarded-event.dto.js';
-import { MessageReceivedEvent } from './message-received-event.dto.js';
-import { MessageSentEvent } from './message-sent-event.dto.js';
+import type { InkboxEvent } from './dto/inkbox-event.dto.js';
+import { MessageBouncedEvent } from './dto/message-bounced-event.dto.js';
+import { MessageDeliveredEvent } from './dto/message-delivered-event.dto.js';
+import { MessageFailedEvent } from './dto/message-failed-event.dto.js';
+import { MessageForwardedEvent } from './dto/message-forwarded-event.dto.js';
+import { MessageReceivedEvent } from './dto/message-received-event.dto.js';
+import { MessageSentEvent } from './dto/message-sent-event.dto.js';
 
 /** Event classes by `event_type`: the single table the parser, the types and the docs come from. */
 export const INKBOX_EVENT_CLASSES = {

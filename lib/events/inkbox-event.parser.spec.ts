@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createInkboxEvent } from '../testing/create-inkbox-event.js';
+import { createInkboxEvent } from '../delivery/create-inkbox-event.js';
 import { INKBOX_EVENT_TYPES } from './inkbox-event-types.js';
 import { InkboxPayloadError, parseInkboxEvent, parseInkboxEventWithClassValidator } from './inkbox-event.parser.js';
 

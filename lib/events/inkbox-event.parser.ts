@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { InkboxEvent } from './inkbox-event.dto.js';
+import { InkboxEvent } from './dto/inkbox-event.dto.js';
 import { INKBOX_EVENT_CLASSES, isKnownInkboxEventType } from './inkbox-event-types.js';
 import { buildInstance, type InstanceBuilderLimits } from './inkbox-event.transformer.js';
 import { passesDecorators } from './inkbox-event.validator.js';

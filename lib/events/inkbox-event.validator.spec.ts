@@ -25,13 +25,13 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import fc from 'fast-check';
-import { InkboxEvent } from './inkbox-event.dto.js';
+import { InkboxEvent } from './dto/inkbox-event.dto.js';
 import { INKBOX_EVENT_CLASSES } from './inkbox-event-types.js';
 import { buildInstance, fastInstanceBuilderAvailable } from './inkbox-event.transformer.js';
 import { passesDecorators } from './inkbox-event.validator.js';
-import { InkboxMailContact } from './mail-contact.dto.js';
-import { InkboxMailEventData } from './mail-event-data.dto.js';
-import { InkboxMailMessage } from './mail-message.dto.js';
+import { InkboxMailContact } from './dto/mail-contact.dto.js';
+import { InkboxMailEventData } from './dto/mail-event-data.dto.js';
+import { InkboxMailMessage } from './dto/mail-message.dto.js';
 
 const OPTIONS = { forbidUnknownValues: false, skipMissingProperties: false } as const;
 

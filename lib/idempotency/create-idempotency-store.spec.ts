@@ -1,6 +1,6 @@
-import { resolveInkboxOptions } from '../inkbox-options';
-import type { InkboxIdempotencyStore } from '../interfaces/inkbox-idempotency-store.interface';
-import type { InkboxModuleOptions, InkboxRedisClientLike } from '../interfaces/inkbox-module-options.interface';
+import { resolveInkboxOptions } from '../options/inkbox-options';
+import type { InkboxIdempotencyStore } from './inkbox-idempotency-store.interface';
+import type { InkboxModuleOptions, InkboxRedisClientLike } from '../options/inkbox-module-options.interface';
 import { createInkboxIdempotencyStore } from './create-idempotency-store';
 import { InkboxMemoryStore } from './inkbox-memory.store';
 import { InkboxRedisStore } from './inkbox-redis.store';

@@ -1,5 +1,5 @@
-import type { InkboxIdempotencyStore } from '../interfaces/inkbox-idempotency-store.interface.js';
-import type { ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
+import type { InkboxIdempotencyStore } from './inkbox-idempotency-store.interface.js';
+import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { InkboxMemoryStore } from './inkbox-memory.store.js';
 import { InkboxRedisStore, type InkboxRedisStoreOptions } from './inkbox-redis.store.js';
 

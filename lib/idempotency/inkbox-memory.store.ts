@@ -2,7 +2,7 @@ import type {
   InkboxClaimOptions,
   InkboxClaimResult,
   InkboxIdempotencyStore,
-} from '../interfaces/inkbox-idempotency-store.interface.js';
+} from './inkbox-idempotency-store.interface.js';
 
 /** A handler in flight for an event: who holds it and until when. */
 interface Lease {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { describeWithRedis, freePort } from '../../test/guarantees/support/redis-env';
-import type { InkboxRedisClientLike } from '../interfaces/inkbox-module-options.interface';
+import type { InkboxRedisClientLike } from '../options/inkbox-module-options.interface';
 import { InkboxRedisStore } from './inkbox-redis.store';
 
 const OPTS = { leaseMs: 60_000, ttlMs: 3_600_000 };

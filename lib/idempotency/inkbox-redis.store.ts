@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { InkboxConfigurationError } from '../inkbox-options.js';
+import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type {
   InkboxClaimOptions,
   InkboxClaimResult,
   InkboxIdempotencyStore,
-} from '../interfaces/inkbox-idempotency-store.interface.js';
-import type { InkboxRedisClientLike } from '../interfaces/inkbox-module-options.interface.js';
+} from './inkbox-idempotency-store.interface.js';
+import type { InkboxRedisClientLike } from '../options/inkbox-module-options.interface.js';
 
 /** Default prefix of the Redis keys the store writes (one hash per event). */
 export const DEFAULT_INKBOX_REDIS_KEY_PREFIX = 'inkbox:idem:';

@@ -1,11 +1,11 @@
 import type { InkboxEventType } from '../events/inkbox-event-types.js';
-import { createInkboxEvent, type DeepPartial, type InkboxEventPayload } from './create-inkbox-event.js';
+import { createInkboxEvent, type DeepPartial, type InkboxEventPayload } from '../delivery/create-inkbox-event.js';
 import {
   sendInkboxWebhook,
   type InkboxDeliveryResponse,
   type InkboxDeliveryTarget,
   type SendInkboxWebhookOptions,
-} from './send-inkbox-webhook.js';
+} from '../delivery/send-inkbox-webhook.js';
 
 /** The app's answer to {@link deliverInkboxEvent}, with the event that was sent. */
 export interface InkboxEventDelivery<T extends InkboxEventType> extends InkboxDeliveryResponse {

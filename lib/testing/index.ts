@@ -1,5 +1,5 @@
-export { signInkboxWebhook, type SignInkboxWebhookOptions, type SignedInkboxWebhook } from './sign-inkbox-webhook.js';
-export { createInkboxEvent, type InkboxEventPayload, type DeepPartial } from './create-inkbox-event.js';
+export { signInkboxWebhook, type SignInkboxWebhookOptions, type SignedInkboxWebhook } from '../delivery/sign-inkbox-webhook.js';
+export { createInkboxEvent, type InkboxEventPayload, type DeepPartial } from '../delivery/create-inkbox-event.js';
 export {
   sendInkboxWebhook,
   type SendInkboxWebhookOptions,
@@ -8,5 +8,5 @@ export {
   type InkboxDeliveryResponse,
   type InkboxDeliveryResponseBody,
   type InkboxSentRequest,
-} from './send-inkbox-webhook.js';
+} from '../delivery/send-inkbox-webhook.js';
 export { deliverInkboxEvent, type InkboxEventDelivery } from './deliver-inkbox-event.js';

@@ -1,8 +1,8 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { InkboxAdminService } from '../../lib/admin/inkbox-admin.service';
 import type { InkboxAdminClientOptions } from '../../lib/admin/admin.types';
-import { resolveInkboxOptions } from '../../lib/inkbox-options';
-import type { InkboxModuleOptions, ResolvedInkboxOptions } from '../../lib/interfaces/inkbox-module-options.interface';
+import { resolveInkboxOptions } from '../../lib/options/inkbox-options';
+import type { InkboxModuleOptions, ResolvedInkboxOptions } from '../../lib/options/inkbox-module-options.interface';
 import { FakeInkboxApi } from './fake-inkbox-api';
 
 /** The API key every test uses; it must never show up outside the X-API-Key header. */

@@ -1,7 +1,7 @@
 import { InkboxApiError } from '../../lib/admin/inkbox-api.error';
 import { InkboxAdminService } from '../../lib/admin/inkbox-admin.service';
 import { NESTJS_INKBOX_VERSION } from '../../lib/admin/version';
-import { InkboxConfigurationError, resolveInkboxOptions } from '../../lib/inkbox-options';
+import { InkboxConfigurationError, resolveInkboxOptions } from '../../lib/options/inkbox-options';
 import { expectStandardHeaders, rejectionOf, startKit, type AdminKit } from './admin-test-kit';
 
 const ADDRESS = 'support+ops@acme.inkbox.ai';

@@ -5,7 +5,7 @@ import { InkboxConnectionError } from '../../lib/admin/inkbox-connection.error';
 import { InkboxAdminService } from '../../lib/admin/inkbox-admin.service';
 import { backoffDelay, isRetryableFailure, parseRetryAfter } from '../../lib/admin/inkbox-retry.policy';
 import { InkboxApiError } from '../../lib/admin/inkbox-api.error';
-import { resolveInkboxOptions } from '../../lib/inkbox-options';
+import { resolveInkboxOptions } from '../../lib/options/inkbox-options';
 import { API_KEY, captureLogs, rejectionOf, startKit, type AdminKit } from './admin-test-kit';
 
 const ADDRESS = 'ops@acme.inkbox.ai';

@@ -3,8 +3,8 @@ import { Test } from '@nestjs/testing';
 import { INKBOX_ADMIN_CLIENT_OPTIONS } from '../../lib/admin/admin.constants';
 import { INKBOX_ADMIN_PROVIDERS, InkboxAdminService, InkboxWebhookRegistrar, buildInkboxWebhookUrl } from '../../lib/admin';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../../lib/inkbox.constants';
-import { resolveInkboxOptions } from '../../lib/inkbox-options';
-import type { InkboxModuleOptions } from '../../lib/interfaces/inkbox-module-options.interface';
+import { resolveInkboxOptions } from '../../lib/options/inkbox-options';
+import type { InkboxModuleOptions } from '../../lib/options/inkbox-module-options.interface';
 import { API_KEY, logInto } from './admin-test-kit';
 import { FakeInkboxApi } from './fake-inkbox-api';
 

@@ -5,7 +5,7 @@ import {
   verifyInkboxSignature,
   type InkboxSignatureFailureReason,
   type InkboxSignatureResult,
-} from '../../lib/webhooks/inkbox-signature';
+} from '../../lib/signature/inkbox-signature';
 
 /**
  * Properties of the signature check against an independent reference written from the spec

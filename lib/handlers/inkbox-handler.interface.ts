@@ -1,5 +1,5 @@
-import type { InkboxDeliveryContext } from '../interfaces/inkbox-delivery-context.interface.js';
-import type { InkboxEvent } from './inkbox-event.dto.js';
+import type { InkboxDeliveryContext } from './inkbox-delivery-context.interface.js';
+import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 
 /** A discovered handler: a stable id (`Class.method`), its types, and how to call it. */
 export interface InkboxHandler {

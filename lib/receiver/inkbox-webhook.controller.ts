@@ -1,7 +1,7 @@
 import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards, type Type } from '@nestjs/common';
 import { INKBOX_VERIFIED } from '../inkbox.constants.js';
-import { InkboxEventDispatcher } from '../events/inkbox-event.dispatcher.js';
-import type { InkboxRoute } from '../interfaces/inkbox-route.interface.js';
+import { InkboxEventDispatcher } from '../handlers/inkbox-event.dispatcher.js';
+import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.js';

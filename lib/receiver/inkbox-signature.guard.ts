@@ -8,14 +8,14 @@ import {
   Logger,
 } from '@nestjs/common';
 import { INKBOX_CAPTURE_ERROR, INKBOX_REQUEST_ID_HEADER, INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
-import type { InkboxKeyContext, ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
+import type { InkboxKeyContext, ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { isJsonContentType } from './inkbox-content-type.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import {
   inkboxSignatureFailureStatus,
   verifyInkboxSignature,
   type InkboxSignatureFailure,
-} from './inkbox-signature.js';
+} from '../signature/inkbox-signature.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',

@@ -1,6 +1,6 @@
 import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
-import type { InkboxDeliveryContext } from '../interfaces/inkbox-delivery-context.interface.js';
-import type { InkboxEventFor, InkboxEventPattern } from './inkbox-event-types.js';
+import type { InkboxDeliveryContext } from './inkbox-delivery-context.interface.js';
+import type { InkboxEventFor, InkboxEventPattern } from '../events/inkbox-event-types.js';
 
 /** The method shape a handler of `T` must have: it receives the event class of `T`. */
 export type InkboxEventHandlerMethod<T extends InkboxEventPattern> = (

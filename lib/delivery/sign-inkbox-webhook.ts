@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { computeInkboxSignature } from '../webhooks/inkbox-signature.js';
+import { computeInkboxSignature } from '../signature/inkbox-signature.js';
 
 /** Options of {@link signInkboxWebhook}. */
 export interface SignInkboxWebhookOptions {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { INKBOX_CAPTURE_ERROR, INKBOX_EVENT, INKBOX_RAW_BODY, INKBOX_VERIFIED } from '../inkbox.constants.js';
-import type { InkboxEvent } from '../events/inkbox-event.dto.js';
-import type { InkboxSignatureSuccess } from './inkbox-signature.js';
+import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
+import type { InkboxSignatureSuccess } from '../signature/inkbox-signature.js';
 import type { InkboxCaptureError } from './inkbox-capture-error.js';
 
 /** What the module reads from and writes to a webhook request (Express request shape). */

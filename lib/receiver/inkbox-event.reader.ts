@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { INKBOX_EVENT, INKBOX_VERIFIED } from '../inkbox.constants.js';
-import type { InkboxEvent } from '../events/inkbox-event.dto.js';
+import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import { InkboxPayloadError, parseInkboxEvent } from '../events/inkbox-event.parser.js';
 import { inkboxHttpError } from './inkbox-signature.guard.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';

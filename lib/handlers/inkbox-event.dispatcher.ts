@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
-import { InkboxConfigurationError } from '../inkbox-options.js';
-import type { InkboxIdempotencyStore } from '../interfaces/inkbox-idempotency-store.interface.js';
-import type { InkboxDeliveryContext } from '../interfaces/inkbox-delivery-context.interface.js';
-import type { ResolvedInkboxOptions } from '../interfaces/inkbox-module-options.interface.js';
+import { InkboxConfigurationError } from '../options/inkbox-options.js';
+import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
+import type { InkboxDeliveryContext } from './inkbox-delivery-context.interface.js';
+import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import type { InkboxDispatchResult } from './inkbox-dispatch-result.js';
-import type { InkboxEvent } from './inkbox-event.dto.js';
+import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 import { InkboxHandlerExplorer } from './inkbox-handler.explorer.js';
 

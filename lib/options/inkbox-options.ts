@@ -8,12 +8,12 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOLERANCE_SECONDS,
   DEFAULT_WEBHOOK_PATH,
-} from './inkbox.constants.js';
+} from '../inkbox.constants.js';
 import type {
   InkboxKeyContext,
   InkboxModuleOptions,
   ResolvedInkboxOptions,
-} from './interfaces/inkbox-module-options.interface.js';
+} from './inkbox-module-options.interface.js';
 
 /** Thrown at startup when the module options cannot work; the message says what to change. */
 export class InkboxConfigurationError extends Error {

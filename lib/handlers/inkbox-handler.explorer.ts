@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
-import { InkboxConfigurationError } from '../inkbox-options.js';
+import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ControllerOptions } from '@nestjs/common';
-import type { InkboxIdempotencyStore } from './inkbox-idempotency-store.interface.js';
+import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
 
 /** What a signing-key resolver is told about a delivery. The body is untrusted and is not given. */
 export interface InkboxKeyContext {
