@@ -71,7 +71,6 @@ async function readBounded(payload: Readable, maxBytes: number): Promise<Buffer 
 
 function createPreParsing(settings: FastifyCaptureSettings): PreParsing {
   return async (request, reply, payload) => {
-    if (request.method !== 'POST') return payload;
     const rejection = precheckInkboxRequest(request.headers, settings.toleranceSeconds, settings.maxBytes);
     const tooLarge: InkboxEarlyRejection = { status: 413, reason: 'body_too_large', message: inkboxBodyTooLarge(settings.maxBytes) };
     const body = rejection ? undefined : await readBounded(payload, settings.maxBytes);
