@@ -30,7 +30,9 @@ export function rawRequest(
 ): Promise<RawResponse> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { 'content-length': String(bytes.length), ...headers }, agent: false });
+    // a header given as '' is left out (e.g. content-length, to send the body chunked)
+    const all = Object.fromEntries(Object.entries({ 'content-length': String(bytes.length), ...headers }).filter(([, v]) => v !== ''));
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: all, agent: false });
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error(`no answer to ${method} ${path} within ${options.timeoutMs ?? 10_000} ms`));
