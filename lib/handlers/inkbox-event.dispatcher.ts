@@ -10,6 +10,7 @@ import type { InkboxDispatchResult } from './inkbox-dispatch-result.js';
 import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 import { InkboxHandlerExplorer } from './inkbox-handler.explorer.js';
+import { inkboxLogValue } from '../receiver/inkbox-log-value.js';
 
 interface EmitterLike {
   emitAsync(event: string, ...values: unknown[]): Promise<unknown[]>;
@@ -163,6 +164,6 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   }
 
   private describe(event: InkboxEvent, context: InkboxDeliveryContext): string {
-    return `${event.event_type} event ${context.eventKey} (request ${context.requestId})`;
+    return `${inkboxLogValue(event.event_type, 64)} event ${inkboxLogValue(context.eventKey)} (request ${inkboxLogValue(context.requestId, 64)})`;
   }
 }
