@@ -10,6 +10,7 @@ import type { InkboxDispatchResult } from './inkbox-dispatch-result.js';
 import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 import { InkboxHandlerExplorer } from './inkbox-handler.explorer.js';
+import { inkboxLogValue } from '../receiver/inkbox-log-value.js';
 
 interface EmitterLike {
   emitAsync(event: string, ...values: unknown[]): Promise<unknown[]>;
@@ -17,10 +18,19 @@ interface EmitterLike {
   listeners?(event: string): unknown[];
 }
 
-/** The key an event is deduplicated on: its `id`, or a SHA-256 of the exact body when it has none. */
+/**
+ * The key an event is deduplicated on: its `id`, or `sha256:` + a SHA-256 of the exact body when it
+ * has none. An `id` that itself begins with a reserved prefix (`sha256:` or `id:`) gets `id:` in
+ * front, so an id can never collide with the fallback of another body, whatever it holds.
+ */
 export function inkboxEventKey(event: InkboxEvent, rawBody: Buffer): string {
-  return typeof event.id === 'string' && event.id !== '' ? event.id : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  const id = event.id;
+  if (typeof id === 'string' && id !== '') return id.startsWith('sha256:') || id.startsWith('id:') ? `id:${id}` : id;
+  return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
 }
+
+// What the event-emitter bridge forwards: dotted lower-case words, never wildcards or separators alone
+const BRIDGED_EVENT_TYPE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 
 /**
  * Runs the handlers of a verified event: all of them, concurrently, each failure isolated and
@@ -63,7 +73,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     const emitter = this.emitter;
     const name = `inkbox.${type}`;
     // only when someone listens: with no listener the event is 'ignored', as without the bridge
-    if (!emitter || !((emitter.listenerCount?.(name) ?? emitter.listeners?.(name)?.length ?? 1) > 0)) return handlers;
+    if (!emitter || !BRIDGED_EVENT_TYPE.test(type) || !((emitter.listenerCount?.(name) ?? emitter.listeners?.(name)?.length ?? 1) > 0)) return handlers;
     let withBridge = this.withBridge.get(type);
     if (!withBridge) {
       const bridge: InkboxHandler = {
@@ -154,6 +164,6 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   }
 
   private describe(event: InkboxEvent, context: InkboxDeliveryContext): string {
-    return `${event.event_type} event ${context.eventKey} (request ${context.requestId})`;
+    return `${inkboxLogValue(event.event_type, 64)} event ${inkboxLogValue(context.eventKey)} (request ${inkboxLogValue(context.requestId, 64)})`;
   }
 }

@@ -45,6 +45,24 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     return [...all];
   }
 
+  private typesOf(method: unknown): string[] | undefined {
+    return typeof method === 'function' ? (Reflect.getMetadata(INKBOX_EVENT_HANDLER_METADATA, method) as string[] | undefined) : undefined;
+  }
+
+  /** Handlers must be singletons: a request-scoped class with one fails startup, saying what to do. */
+  private refuseRequestScoped(metatype: { prototype?: object; name?: string } | null, fallbackName: string): void {
+    const prototype = metatype?.prototype;
+    if (!prototype) return;
+    for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+      if (!this.typesOf((prototype as Record<string, unknown>)[methodName])) continue;
+      const className = metatype.name || fallbackName;
+      throw new InkboxConfigurationError(
+        `${className}.${methodName} has @OnInkboxEvent but ${className} is request-scoped (or depends on a request-scoped provider). ` +
+          'Handlers must live on singleton providers: move the handler there and resolve request-scoped services inside it with ModuleRef.resolve().',
+      );
+    }
+  }
+
   private explore(): void {
     if (this.explored) return;
     this.explored = true;
@@ -52,22 +70,21 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     const ids = new Map<string, number>();
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
     for (const wrapper of wrappers) {
-      if (wrapper.isAlias || !wrapper.metatype) continue;
-      const prototype = (wrapper.metatype as { prototype?: object }).prototype;
+      if (wrapper.isAlias) continue;
+      if (!wrapper.isDependencyTreeStatic()) {
+        this.refuseRequestScoped(wrapper.metatype as { prototype?: object; name?: string } | null, String(wrapper.name));
+        continue;
+      }
+      // the instance's own prototype, as @nestjs/event-emitter reads it: right for classes and for
+      // providers made by useFactory (sync or async) or given by useValue, whose metatype is no class
+      const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | null | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype) continue;
+      const className = (instance.constructor as { name?: string } | undefined)?.name || String(wrapper.name);
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (prototype as Record<string, unknown>)[methodName];
-        const types = typeof method === 'function' ? (Reflect.getMetadata(INKBOX_EVENT_HANDLER_METADATA, method) as string[] | undefined) : undefined;
+        const types = this.typesOf((prototype as Record<string, unknown>)[methodName]);
         if (!types) continue;
-        const className = (wrapper.metatype as { name?: string }).name || String(wrapper.name);
-        if (!wrapper.isDependencyTreeStatic()) {
-          throw new InkboxConfigurationError(
-            `${className}.${methodName} has @OnInkboxEvent but ${className} is request-scoped (or depends on a request-scoped provider). ` +
-              'Handlers must live on singleton providers: move the handler there and resolve request-scoped services inside it with ModuleRef.resolve().',
-          );
-        }
-        const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
-        if (!instance) continue;
         const methods = seen.get(instance) ?? new Set<string>();
         if (methods.has(methodName)) continue;
         methods.add(methodName);

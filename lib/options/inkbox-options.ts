@@ -9,6 +9,7 @@ import {
   DEFAULT_TOLERANCE_SECONDS,
   DEFAULT_WEBHOOK_PATH,
 } from '../inkbox.constants.js';
+import { normalizeInkboxSigningKey } from '../signature/inkbox-signature.js';
 import type {
   InkboxKeyContext,
   InkboxModuleOptions,
@@ -27,8 +28,9 @@ function cleanKeys(value: unknown, where: string): string[] {
   const list = Array.isArray(value) ? value : [value];
   const keys: string[] = [];
   for (const key of list) {
-    if (typeof key !== 'string' || key.trim() === '' || key === 'whsec_') {
-      throw new InkboxConfigurationError(`${where} must be a non-empty string or a list of them (got ${describe(key)}).`);
+    if (typeof key !== 'string' || normalizeInkboxSigningKey(key) === '') {
+      const empty = typeof key === 'string' && key !== '' ? 'a string that is empty once whitespace and the whsec_ prefix are removed' : describe(key);
+      throw new InkboxConfigurationError(`${where} must be a non-empty string or a list of them (got ${empty}).`);
     }
     keys.push(key.trim());
   }

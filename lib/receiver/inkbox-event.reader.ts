@@ -20,12 +20,28 @@ export function readVerifiedInkboxEvent(req: InkboxRequest): InkboxEvent {
       'The Inkbox event was read before its signature was verified: put InkboxSignatureGuard on this route.',
     );
   }
+  let event: InkboxEvent;
   try {
-    const event = parseInkboxEvent(rawBody);
-    req[INKBOX_EVENT] = event;
-    return event;
+    event = parseInkboxEvent(rawBody);
   } catch (error) {
     if (error instanceof InkboxPayloadError) throw inkboxHttpError(HttpStatus.BAD_REQUEST, error.problems);
     throw inkboxHttpError(HttpStatus.BAD_REQUEST, ['the body could not be read as an Inkbox event']);
   }
+  const idProblem = inkboxEventIdProblem(event.id);
+  if (idProblem) throw inkboxHttpError(HttpStatus.BAD_REQUEST, [idProblem]);
+  req[INKBOX_EVENT] = event;
+  return event;
+}
+
+/** Longest event `id` accepted, in characters. */
+export const INKBOX_EVENT_ID_MAX_LENGTH = 256;
+// C0 controls, DEL, C1 controls, line and paragraph separators
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Why an event `id` cannot be used (too long, control characters), or undefined when it can. */
+export function inkboxEventIdProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string') return undefined;
+  if (id.length > INKBOX_EVENT_ID_MAX_LENGTH) return `id must be at most ${INKBOX_EVENT_ID_MAX_LENGTH} characters long (got ${id.length})`;
+  if (CONTROL.test(id)) return 'id must not contain control characters';
+  return undefined;
 }

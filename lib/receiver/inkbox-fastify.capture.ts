@@ -1,73 +1,135 @@
 import { Readable } from 'node:stream';
 import { INKBOX_RAW_BODY } from '../inkbox.constants.js';
-import { isJsonContentType } from './inkbox-content-type.js';
-import { inkboxHttpError } from './inkbox-signature.guard.js';
+import { INKBOX_CAPTURED_ROUTE_CONFIG } from './inkbox-captured-route.decorator.js';
+import { exposeParsedBody } from './inkbox-raw-body.reader.js';
+import { inkboxBodyTooLarge, inkboxErrorBody, precheckInkboxRequest, type InkboxEarlyRejection } from './inkbox-request.precheck.js';
 
-/** The parts of a Fastify request the hook touches. */
+/** The parts of a Fastify request the capture touches. */
 interface FastifyRequestLike {
   method: string;
-  url: string;
   headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  readonly routeOptions?: { readonly config?: Record<string, unknown> };
   [INKBOX_RAW_BODY]?: Buffer;
 }
 
-type ParserDone = (error: Error | null, body?: unknown) => void;
+/** The parts of a Fastify reply the capture uses to answer at once. */
+interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: string): FastifyReplyLike;
+  send(payload: string): unknown;
+}
+
+type PreParsing = (request: FastifyRequestLike, reply: FastifyReplyLike, payload: Readable) => Promise<Readable>;
+type PreValidation = (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<void>;
+
+/** Route options as an `onRoute` hook sees them. */
+interface RouteOptionsLike {
+  method: string | string[];
+  config?: Record<string, unknown>;
+  preParsing?: PreParsing | PreParsing[];
+  preValidation?: PreValidation | PreValidation[];
+}
 
 /** The Fastify instance methods the capture needs. */
 export interface FastifyInstanceLike {
-  addHook(name: 'preParsing', hook: (request: FastifyRequestLike, reply: unknown, payload: Readable) => Promise<Readable>): unknown;
-  addContentTypeParser?(type: RegExp, options: { parseAs: 'buffer' }, parser: (req: unknown, body: Buffer, done: ParserDone) => void): unknown;
+  addHook(name: 'onRoute', hook: (route: RouteOptionsLike) => void): unknown;
+  addHook(name: 'preParsing', hook: PreParsing): unknown;
+  addHook(name: 'preValidation', hook: PreValidation): unknown;
   readonly initialConfig?: { readonly bodyLimit?: number };
 }
 
-/** `+json` media types (Fastify only knows application/json): parsed as JSON, as on Express. */
-const PLUS_JSON = /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.+-]+\+json$/i;
-
-function addPlusJsonParser(instance: FastifyInstanceLike): void {
-  try {
-    instance.addContentTypeParser?.(PLUS_JSON, { parseAs: 'buffer' }, (_req, body, done) => {
-      try {
-        done(null, body.length === 0 ? undefined : JSON.parse(body.toString('utf8')));
-      } catch (error) {
-        done(Object.assign(error as Error, { statusCode: 400 }));
-      }
-    });
-  } catch {
-    // the app registered a parser for these types itself: keep it
-  }
+/** What the capture needs to know. */
+export interface FastifyCaptureSettings {
+  readonly maxBytes: number;
+  readonly toleranceSeconds: number;
+  /** Called once for every request the capture answers itself. */
+  readonly onReject: (rejection: InkboxEarlyRejection, headers: FastifyRequestLike['headers']) => void;
+  /** True when the routes were already registered (the hooks then go on the instance, checking the route). */
+  readonly late: boolean;
 }
 
+const KEPT_CONTENT_TYPE = Symbol.for('nestjs-inkbox:content-type');
+// What Fastify's own JSON parser reads on a captured route: the route parses the verified bytes itself.
+const PLACEHOLDER = Buffer.from('{}');
+
+function answer(reply: FastifyReplyLike, rejection: InkboxEarlyRejection): void {
+  reply.code(rejection.status).header('connection', 'close').header('content-type', 'application/json; charset=utf-8').send(inkboxErrorBody(rejection.status, rejection.message));
+}
+
+async function readBounded(payload: Readable, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function createPreParsing(settings: FastifyCaptureSettings): PreParsing {
+  return async (request, reply, payload) => {
+    const rejection = precheckInkboxRequest(request.headers, settings.toleranceSeconds, settings.maxBytes);
+    const tooLarge: InkboxEarlyRejection = { status: 413, reason: 'body_too_large', message: inkboxBodyTooLarge(settings.maxBytes) };
+    const body = rejection ? undefined : await readBounded(payload, settings.maxBytes);
+    if (rejection || !body) {
+      settings.onReject(rejection ?? tooLarge, request.headers);
+      answer(reply, rejection ?? tooLarge);
+      return payload;
+    }
+    request[INKBOX_RAW_BODY] = body;
+    // Fastify's own application/json parser (and its settings) reads a placeholder: never the
+    // app's parsers for other types, and no parse error before the signature is checked
+    (request as unknown as Record<symbol, unknown>)[KEPT_CONTENT_TYPE] = request.headers['content-type'];
+    request.headers['content-type'] = 'application/json';
+    const replay = Readable.from([PLACEHOLDER]) as Readable & { receivedEncodedLength?: number };
+    replay.receivedEncodedLength = body.length;
+    return replay;
+  };
+}
+
+/** Puts the request's own values back once Fastify parsed the placeholder. */
+const preValidation: PreValidation = async (request) => {
+  const raw = request[INKBOX_RAW_BODY];
+  if (!raw) return;
+  const kept = (request as unknown as Record<symbol, unknown>)[KEPT_CONTENT_TYPE];
+  if (typeof kept === 'string') request.headers['content-type'] = kept;
+  exposeParsedBody(request, raw);
+};
+
+function isCapturedRoute(config: Record<string, unknown> | undefined): boolean {
+  return config?.[INKBOX_CAPTURED_ROUTE_CONFIG] === true;
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
 
 /**
- * Adds a `preParsing` hook that, for POST requests to the webhook path, reads the payload (bounded by
- * `maxBytes`), keeps the exact bytes on the request, and hands Fastify a replay of them to parse.
+ * Attaches the capture to the captured routes themselves: an `onRoute` hook adds a route-level
+ * `preParsing` hook (headers judged first, then the body read up to `maxBytes` and kept) and a
+ * `preValidation` hook to those routes only, so Fastify's router alone decides which requests it
+ * touches; nothing is added for any other route. When the routes already exist (older Nest under
+ * `Test.createTestingModule`), the same hooks go on the instance and act only on those routes.
  */
-export function installFastifyInkboxCapture(instance: FastifyInstanceLike, matches: (url: string) => boolean, maxBytes: number): string | undefined {
+export function installFastifyInkboxCapture(instance: FastifyInstanceLike, settings: FastifyCaptureSettings): string | undefined {
   const bodyLimit = instance.initialConfig?.bodyLimit;
+  const maxBytes = settings.maxBytes;
   if (typeof bodyLimit === 'number' && bodyLimit < maxBytes) {
     return `maxBodyBytes (${maxBytes}) is larger than Fastify's bodyLimit (${bodyLimit}), which would refuse those bodies first: create the adapter with new FastifyAdapter({ bodyLimit: ${maxBytes} }) or lower maxBodyBytes.`;
   }
-  addPlusJsonParser(instance);
-  instance.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.method !== 'POST' || !matches(request.url)) return payload;
-    // not JSON: left to Fastify's parsers untouched (the guard answers 415 on the webhook route)
-    if (!isJsonContentType(request.headers['content-type'])) return payload;
-    const tooLarge = `The webhook body is larger than maxBodyBytes (${maxBytes} bytes).`;
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) throw inkboxHttpError(413, tooLarge);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of payload) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      size += buffer.length;
-      if (size > maxBytes) throw inkboxHttpError(413, tooLarge);
-      chunks.push(buffer);
-    }
-    const body = Buffer.concat(chunks, size);
-    request[INKBOX_RAW_BODY] = body;
-    const replay = Readable.from(size === 0 ? [] : [body]) as Readable & { receivedEncodedLength?: number };
-    replay.receivedEncodedLength = size;
-    return replay;
+  const preParsing = createPreParsing(settings);
+  if (settings.late) {
+    instance.addHook('preParsing', (request, reply, payload) => (isCapturedRoute(request.routeOptions?.config) ? preParsing(request, reply, payload) : Promise.resolve(payload)));
+    instance.addHook('preValidation', preValidation);
+    return undefined;
+  }
+  instance.addHook('onRoute', (route) => {
+    if (!isCapturedRoute(route.config)) return;
+    route.preParsing = [...asList(route.preParsing), preParsing];
+    route.preValidation = [preValidation, ...asList(route.preValidation)];
   });
   return undefined;
 }

@@ -2,15 +2,16 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
-import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../inkbox.constants.js';
+import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
 import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
-import type { InkboxRoute } from './inkbox-route.interface.js';
+import { createExpressCaptureMatcher, type ExpressAppLike, type ExpressRequestLike } from './inkbox-express-route.matcher.js';
 import { installFastifyInkboxCapture, type FastifyInstanceLike } from './inkbox-fastify.capture.js';
-import { createInkboxPathMatcher } from './inkbox-path.matcher.js';
 import { readInkboxRawBody, type InkboxCaptureRequest } from './inkbox-raw-body.reader.js';
+import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
+import { inkboxBodyTooLarge, inkboxErrorBody, precheckInkboxRequest, type InkboxEarlyRejection } from './inkbox-request.precheck.js';
 
-type Middleware = (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => void;
+type Middleware = (req: IncomingMessage & ExpressRequestLike, res: ServerResponse, next: () => void) => void;
 
 interface AdapterLike {
   getType?(): string;
@@ -24,12 +25,22 @@ interface ExpressRouterLike {
 
 const MIDDLEWARE_NAME = 'nestjsInkboxRawBodyCapture';
 
+/** Answers a request at once, with Nest's error JSON, and closes the connection (the body is not read). */
+function answerAtOnce(res: ServerResponse, rejection: InkboxEarlyRejection): void {
+  res.statusCode = rejection.status;
+  res.setHeader('Connection', 'close');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(inkboxErrorBody(rejection.status, rejection.message));
+}
+
 /**
- * Installs the raw-body capture for the webhook route, with no change to `main.ts`. It subscribes,
- * while the module is being built, to `HttpAdapterHost.init$`, which fires once the HTTP adapter
- * exists and before Nest registers its body parsers, and adds through the adapter one Express
- * middleware, or on Fastify one `preParsing` hook. It acts only on POST requests to the webhook
- * path; every other route keeps the app's own parsing and limits.
+ * Installs the raw-body capture for the module's captured routes (its webhook route, and any route
+ * marked with `InkboxCapturedRoute`), with no change to `main.ts`. It subscribes, while the module is
+ * being built, to `HttpAdapterHost.init$`, which fires once the HTTP adapter exists and before Nest
+ * registers its body parsers and routes. On Express it adds one middleware that asks the router's
+ * own route layers whether the request goes to a captured route; on Fastify it attaches hooks to
+ * those routes alone. Every other route keeps the app's own parsing, limits and errors. A request to
+ * a captured route is judged by its headers first and answered at once when they fail.
  */
 @Injectable()
 export class InkboxRawBodyCapture implements OnModuleInit {
@@ -39,7 +50,6 @@ export class InkboxRawBodyCapture implements OnModuleInit {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(INKBOX_ROUTE) private readonly route: InkboxRoute,
     @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
   ) {
     const init$ = (adapterHost as HttpAdapterHost & { init$?: Observable<void> }).init$;
@@ -57,10 +67,12 @@ export class InkboxRawBodyCapture implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter as unknown as AdapterLike | undefined;
     if (!adapter || this.installedOn === adapter) return;
     const type = adapter.getType?.();
-    const matches = createInkboxPathMatcher(this.route.path);
-    const maxBytes = this.options.maxBodyBytes;
+    const { maxBodyBytes: maxBytes, toleranceSeconds } = this.options;
+    const log = inkboxRejectionLogFor(this.options);
+    const onReject = (rejection: InkboxEarlyRejection, headers: IncomingMessage['headers']) => log.reject(rejection.status, rejection.reason, rejection.message, headers);
     if (type === 'fastify') {
-      this.problem = installFastifyInkboxCapture(adapter.getInstance?.() as FastifyInstanceLike, matches, maxBytes);
+      const instance = adapter.getInstance?.() as FastifyInstanceLike;
+      this.problem = installFastifyInkboxCapture(instance, { maxBytes, toleranceSeconds, onReject, late });
       this.installedOn = adapter;
       return;
     }
@@ -68,9 +80,18 @@ export class InkboxRawBodyCapture implements OnModuleInit {
       this.problem = `the webhook receiver supports the Express and Fastify adapters; this app uses "${type ?? 'an unknown adapter'}".`;
       return;
     }
-    const capture: Middleware = (req, _res, next) => {
-      if (req.method !== 'POST' || !matches(req.originalUrl ?? req.url ?? '')) return next();
-      readInkboxRawBody(req as InkboxCaptureRequest, maxBytes, next);
+    const goesToCapturedRoute = createExpressCaptureMatcher(adapter.getInstance?.() as ExpressAppLike);
+    const capture: Middleware = (req, res, next) => {
+      if (!goesToCapturedRoute(req)) return next();
+      const rejection = precheckInkboxRequest(req.headers, toleranceSeconds, maxBytes);
+      const reject = (r: InkboxEarlyRejection) => {
+        onReject(r, req.headers);
+        answerAtOnce(res, r);
+      };
+      if (rejection) return reject(rejection);
+      readInkboxRawBody(req as InkboxCaptureRequest, maxBytes, next, () =>
+        reject({ status: 413, reason: 'body_too_large', message: inkboxBodyTooLarge(maxBytes) }),
+      );
     };
     Object.defineProperty(capture, 'name', { value: MIDDLEWARE_NAME });
     adapter.use(capture);

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { INKBOX_CAPTURE_ERROR, INKBOX_RAW_BODY } from '../inkbox.constants.js';
 import type { InkboxCaptureError } from './inkbox-capture-error.js';
-import { isJsonContentType } from './inkbox-content-type.js';
 
 /** The request as the capture step sees it: Node's message plus what other parsers may have left. */
 export type InkboxCaptureRequest = IncomingMessage & {
@@ -15,7 +14,7 @@ export type InkboxCaptureRequest = IncomingMessage & {
  * the module's own route parses the verified bytes itself and never does, while another route that
  * happens to end with the same path still gets its `@Body()`. Assigning `req.body` replaces it.
  */
-function exposeParsedBody(req: InkboxCaptureRequest, raw: Buffer): void {
+export function exposeParsedBody(req: object, raw: Buffer): void {
   let value: unknown;
   let parsed = false;
   Object.defineProperty(req, 'body', {
@@ -44,36 +43,18 @@ function alreadyConsumed(req: IncomingMessage): boolean {
   return req.readableEnded || (req.complete && !req.readable);
 }
 
-/** Reads and discards what is left of the body, then calls `done` (the client gets its answer cleanly). */
-function drain(req: IncomingMessage, done: () => void): void {
-  if (alreadyConsumed(req)) return done();
-  req.removeAllListeners('data');
-  req.on('end', done);
-  req.on('error', done);
-  req.resume();
-}
+/** What the reader does when the body turns out larger than allowed while it is read. */
+export type InkboxTooLarge = () => void;
 
 /**
  * Reads the exact body bytes of a JSON webhook request into `req[INKBOX_RAW_BODY]` before any body
- * parser runs, enforcing the size limit; `req.body` gets the parsed JSON lazily, on first read.
- * Requests that are not JSON pass untouched. It never answers itself: a
- * problem is stored on the request as `req[INKBOX_CAPTURE_ERROR]` and raised by the guard, so the
- * app's exception filters and error format apply. Calls `done` once the stream is finished, so no
- * later parser tries to read it again.
+ * parser runs; `req.body` gets the parsed JSON lazily, on first read. Call it only once the request
+ * passed {@link precheckInkboxRequest}. When the body grows past `maxBytes`, reading stops and
+ * `tooLarge` answers at once. When the stream was already consumed by something mounted before Nest,
+ * a 500 with advice is left on the request for the guard. Calls `done` once the body is in.
  */
-export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, callback: () => void): void {
-  let called = false;
-  const done = () => {
-    if (!called) {
-      called = true;
-      callback();
-    }
-  };
+export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, done: () => void, tooLarge: InkboxTooLarge): void {
   if (req[INKBOX_RAW_BODY]) return done();
-  const fail = (error: InkboxCaptureError) => {
-    req[INKBOX_CAPTURE_ERROR] = error;
-    drain(req, done);
-  };
   if (alreadyConsumed(req)) {
     if (Buffer.isBuffer(req.rawBody)) {
       req[INKBOX_RAW_BODY] = req.rawBody;
@@ -87,16 +68,6 @@ export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, c
     };
     return done();
   }
-  // Not JSON: left to the app's own parsers untouched (the guard answers 415 on the webhook route)
-  if (!isJsonContentType(req.headers['content-type'])) return done();
-  const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return fail({ status: 415, message: `Compressed webhook bodies are not accepted (Content-Encoding: ${encoding.slice(0, 40)}); the signature covers the bytes as sent.` });
-  }
-  const tooLarge: InkboxCaptureError = { status: 413, message: `The webhook body is larger than maxBodyBytes (${maxBytes} bytes).` };
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return fail(tooLarge);
-
   const chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
@@ -105,7 +76,8 @@ export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, c
     if (size > maxBytes) {
       cleanup();
       chunks.length = 0;
-      return fail(tooLarge);
+      req.pause();
+      return tooLarge();
     }
     chunks.push(chunk);
   };

@@ -7,9 +7,11 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
-import { INKBOX_CAPTURE_ERROR, INKBOX_REQUEST_ID_HEADER, INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
+import { INKBOX_CAPTURE_ERROR, INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
 import type { InkboxKeyContext, ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { isJsonContentType } from './inkbox-content-type.js';
+import { isInkboxCapturedHandler } from './inkbox-captured-route.decorator.js';
+import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import {
   inkboxSignatureFailureStatus,
@@ -47,13 +49,23 @@ export class InkboxSignatureGuard implements CanActivate {
     const captureError = req[INKBOX_CAPTURE_ERROR];
     if (captureError) {
       if (captureError.status === 500) this.logger.error(captureError.message);
+      else this.reject(req, captureError.status, 'capture', captureError.message);
       throw inkboxHttpError(captureError.status, captureError.message);
     }
     if (!isJsonContentType(req.headers['content-type'])) {
-      throw inkboxHttpError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Inkbox webhooks are JSON: Content-Type must be application/json.');
+      const message = 'Inkbox webhooks are JSON: Content-Type must be application/json.';
+      this.reject(req, HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', message);
+      throw inkboxHttpError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, message);
     }
     const rawBody = getInkboxRawBody(req);
     if (!rawBody) {
+      if (isInkboxCapturedHandler(context.getHandler?.())) {
+        // the module's own route: the capture did not see this request as going here (for
+        // example a rewrite of the URL after the capture ran); the client's doing, not a setup error
+        const message = 'The webhook body was not captured for this request URL: send deliveries to the webhook path exactly as configured.';
+        this.reject(req, HttpStatus.BAD_REQUEST, 'not_captured', message);
+        throw inkboxHttpError(HttpStatus.BAD_REQUEST, message);
+      }
       const message =
         'nestjs-inkbox has no raw body for this route. The module captures it for its own webhook route; for a route of ' +
         'your own, create the app with NestFactory.create(AppModule, { rawBody: true }).';
@@ -89,12 +101,15 @@ export class InkboxSignatureGuard implements CanActivate {
     return this.options.resolveKeys(context);
   }
 
+  /** Logs one rejection (rate-limited, request values escaped). */
+  protected reject(req: InkboxRequest, status: number, reason: string, message: string): void {
+    inkboxRejectionLogFor(this.options).reject(status, reason, message, req.headers);
+  }
+
   /** Called when verification fails; throws the HTTP error of the status table. */
   protected onInvalidSignature(failure: InkboxSignatureFailure, req: InkboxRequest): never {
     const status = inkboxSignatureFailureStatus(failure.reason);
-    const requestId = req.headers[INKBOX_REQUEST_ID_HEADER];
-    const shownId = typeof requestId === 'string' ? requestId.slice(0, 64) : 'none';
-    this.logger.warn(`Rejected webhook (request id ${shownId}): ${failure.reason}: ${failure.message}`);
+    this.reject(req, status, failure.reason, failure.message);
     const message =
       failure.reason === 'no_signing_key' ? 'No signing key is configured for this delivery, so its signature cannot be checked.' : failure.message;
     throw inkboxHttpError(status, message);

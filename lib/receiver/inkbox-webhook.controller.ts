@@ -1,5 +1,8 @@
-import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards, type Type } from '@nestjs/common';
-import { INKBOX_VERIFIED } from '../inkbox.constants.js';
+import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Inject, Post, Req, UseGuards, type Type } from '@nestjs/common';
+import { INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
+import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
+import { InkboxCapturedRoute } from './inkbox-captured-route.decorator.js';
+import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
 import { InkboxEventDispatcher } from '../handlers/inkbox-event.dispatcher.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
@@ -22,11 +25,28 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
   @Controller(options)
   @UseGuards(InkboxSignatureGuard)
   class InkboxWebhookController {
-    constructor(private readonly dispatcher: InkboxEventDispatcher) {}
+    constructor(
+      private readonly dispatcher: InkboxEventDispatcher,
+      @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
+    ) {}
 
     @Post()
+    @InkboxCapturedRoute()
     @HttpCode(HttpStatus.OK)
     async receive(@Req() req: InkboxRequest): Promise<InkboxWebhookResponse> {
+      try {
+        return await this.handle(req);
+      } catch (error) {
+        if (error instanceof HttpException && error.getStatus() !== HttpStatus.INTERNAL_SERVER_ERROR) {
+          const response = error.getResponse() as { message?: unknown };
+          const message = Array.isArray(response?.message) ? response.message.join('; ') : String(response?.message ?? error.message);
+          inkboxRejectionLogFor(this.options).reject(error.getStatus(), error.getStatus() === 400 ? 'invalid_payload' : 'not_accepted_now', message, req.headers);
+        }
+        throw error;
+      }
+    }
+
+    private async handle(req: InkboxRequest): Promise<InkboxWebhookResponse> {
       const event = readVerifiedInkboxEvent(req);
       const verified = req[INKBOX_VERIFIED]!;
       const result = await this.dispatcher.dispatch(event, getInkboxRawBody(req)!, {

@@ -56,7 +56,7 @@ export interface VerifyInkboxSignatureInput {
   readonly rawBody: Buffer | Uint8Array | string;
   /** The request headers; names are matched case-insensitively. */
   readonly headers: InkboxHeadersLike;
-  /** One key or several (each is tried). A leading `whsec_` is removed. */
+  /** One key or several (each is tried). Whitespace around it and a leading `whsec_` are removed; a key empty after that is ignored. */
   readonly signingKey: string | readonly string[];
   /** Allowed distance, in seconds, between the signed timestamp and `now`, both ways. Default 300. */
   readonly toleranceSeconds?: number;
@@ -105,13 +105,22 @@ export function readInkboxHeader(headers: InkboxHeadersLike, name: string): stri
 
 function toKeyList(signingKey: string | readonly string[]): string[] {
   const list = typeof signingKey === 'string' ? [signingKey] : Array.isArray(signingKey) ? signingKey : [];
-  // A key that is empty once `whsec_` is removed is no secret: anyone can compute that HMAC.
-  return list.filter((key): key is string => typeof key === 'string' && key.length > 0 && key !== 'whsec_');
+  // A key that is empty once normalised is no secret: anyone can compute that HMAC.
+  return list.filter((key): key is string => typeof key === 'string' && normalizeInkboxSigningKey(key) !== '');
 }
 
-/** The HMAC key bytes for a signing key: the UTF-8 string with one leading `whsec_` removed. */
+/**
+ * The one normalisation of a signing key, used at startup and by {@link verifyInkboxSignature}:
+ * surrounding whitespace is removed, then one leading `whsec_`. An empty result means "no key".
+ */
+export function normalizeInkboxSigningKey(signingKey: string): string {
+  const trimmed = signingKey.trim();
+  return trimmed.startsWith('whsec_') ? trimmed.slice(6) : trimmed;
+}
+
+/** The HMAC key bytes for a signing key: the UTF-8 bytes of {@link normalizeInkboxSigningKey}. */
 export function inkboxKeyBytes(signingKey: string): Buffer {
-  return Buffer.from(signingKey.startsWith('whsec_') ? signingKey.slice(6) : signingKey, 'utf8');
+  return Buffer.from(normalizeInkboxSigningKey(signingKey), 'utf8');
 }
 
 /**

@@ -6,6 +6,10 @@ import {
   type InkboxSignatureFailureReason,
   type InkboxSignatureResult,
 } from '../../lib/signature/inkbox-signature';
+import { recordFastCheckSeed } from '../support/fc-seed';
+
+// replay a failure with FC_SEED=<the seed in the failing describe's title>
+const SEED = recordFastCheckSeed();
 
 /**
  * Properties of the signature check against an independent reference written from the spec
@@ -18,8 +22,14 @@ const RUNS = Number(process.env.FC_RUNS ?? 2_000);
 const NOW_S = 1_764_288_000;
 const NAMES = ['x-inkbox-request-id', 'x-inkbox-timestamp', 'x-inkbox-signature'] as const;
 
+/** The key as the spec reads it: surrounding whitespace removed, then one leading `whsec_`. */
+function referenceKey(key: string): string {
+  const trimmed = key.trim();
+  return trimmed.startsWith('whsec_') ? trimmed.substring('whsec_'.length) : trimmed;
+}
+
 function referenceMac(key: string, requestId: string, timestamp: string, body: Buffer): string {
-  const secret = key.startsWith('whsec_') ? key.substring('whsec_'.length) : key;
+  const secret = referenceKey(key);
   return createHmac('sha256', Buffer.from(secret, 'utf8'))
     .update(Buffer.concat([Buffer.from(`${requestId}.${timestamp}.`, 'utf8'), body]))
     .digest('hex');
@@ -47,7 +57,7 @@ function reference(input: { rid: Slot; ts: Slot; sig: Slot; keys: string[]; body
   const age = input.nowS - Number(ts);
   if (age > input.tolerance) return 'timestamp_too_old';
   if (-age > input.tolerance) return 'timestamp_in_future';
-  const usable = input.keys.filter((k) => k !== '' && k !== 'whsec_');
+  const usable = input.keys.filter((k) => referenceKey(k) !== '');
   if (usable.length === 0) return 'no_signing_key';
   const given = sig.slice(7).toLowerCase();
   return usable.some((k) => referenceMac(k, rid, ts, input.body) === given) ? 'ok' : 'signature_mismatch';
@@ -76,7 +86,7 @@ const keyArb = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }).map((s) => `whsec_${s}`),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
   fc.string({ minLength: 1, maxLength: 64 }),
-);
+).filter((key) => referenceKey(key) !== ''); // keys empty once normalised are no keys (tested on their own)
 const bodyArb = fc.oneof(
   fc.uint8Array({ maxLength: 400 }).map((u) => Buffer.from(u)),
   fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => Buffer.from(s, 'utf8')),
@@ -103,9 +113,9 @@ const deliveryArb = fc
     return { ...d, ts, sig };
   });
 
-const strip = (k: string) => (k.startsWith('whsec_') ? k.slice(6) : k);
+const strip = referenceKey;
 
-describe('verifyInkboxSignature — properties', () => {
+describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
   it('no false reject: every correctly signed delivery verifies, whatever the header case, list wrapping, hex case and key position', () => {
     fc.assert(
       fc.property(deliveryArb, fc.constantFrom('record', 'fetch-headers'), (d, container) => {
@@ -216,7 +226,7 @@ describe('verifyInkboxSignature — properties', () => {
       fc.property(
         fc.record({
           key: keyArb,
-          extraKeys: fc.array(fc.oneof(keyArb, fc.constantFrom('', 'whsec_')), { maxLength: 2 }),
+          extraKeys: fc.array(fc.oneof(keyArb, fc.constantFrom('', 'whsec_', ' ', 'whsec_ ')), { maxLength: 2 }),
           body: bodyArb,
           rid: requestIdArb,
           ts: tsValid,
@@ -303,9 +313,9 @@ describe('verifyInkboxSignature — properties', () => {
     );
   });
 
-  it('never accepts with a key that is empty once whsec_ is removed', () => {
+  it('never accepts with a key that is empty once whitespace and whsec_ are removed', () => {
     fc.assert(
-      fc.property(requestIdArb, bodyArb, fc.constantFrom('whsec_', ''), (rid, body, key) => {
+      fc.property(requestIdArb, bodyArb, fc.constantFrom('whsec_', '', ' ', 'whsec_ ', ' whsec_', '\nwhsec_\n', '\t'), (rid, body, key) => {
         const ts = String(NOW_S);
         const sig = `sha256=${referenceMac('', rid, ts, body)}`; // what anyone can compute
         const result = verifyInkboxSignature({ rawBody: body, headers: { [NAMES[0]]: rid, [NAMES[1]]: ts, [NAMES[2]]: sig }, signingKey: [key], now: NOW_S * 1000 });
@@ -316,7 +326,7 @@ describe('verifyInkboxSignature — properties', () => {
   });
 });
 
-describe('readInkboxHeader — properties', () => {
+describe(`readInkboxHeader — properties (FC_SEED=${SEED})`, () => {
   const name = 'x-inkbox-signature';
   const spelling = fc.oneof(
     fc.constantFrom(name, 'X-Inkbox-Signature', name.toUpperCase()),
