@@ -57,7 +57,10 @@ export class InkboxRawBodyCapture implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter as unknown as AdapterLike | undefined;
     if (!adapter || this.installedOn === adapter) return;
     const type = adapter.getType?.();
-    const matches = createInkboxPathMatcher(this.route.path);
+    // both routes of the module: the event webhook and the incoming-call webhook
+    const paths = this.route.incomingCallPath === undefined ? [this.route.path] : [this.route.path, this.route.incomingCallPath];
+    const matchers = paths.map(createInkboxPathMatcher);
+    const matches = (url: string): boolean => matchers.some((match) => match(url));
     const maxBytes = this.options.maxBodyBytes;
     if (type === 'fastify') {
       this.problem = installFastifyInkboxCapture(adapter.getInstance?.() as FastifyInstanceLike, matches, maxBytes);
