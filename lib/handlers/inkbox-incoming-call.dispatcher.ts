@@ -59,7 +59,8 @@ export class InkboxIncomingCallDispatcher implements OnModuleInit {
   /** Asks the deciding method; resolves to its decision, or to a rejection (logged) when it cannot decide in time. */
   async decide(call: PhoneIncomingCallEvent, context: InkboxIncomingCallContext): Promise<InkboxIncomingCallDecision> {
     const handler = this.handler;
-    const about = `call ${call.id} from ${call.remote_phone_number} (request ${context.requestId})`;
+    // ids only: the caller's number stays out of the log
+    const about = `call ${call.id} (request ${context.requestId})`;
     if (!handler) {
       this.logger.warn(`Rejected ${about}: no @OnInkboxIncomingCall() method.`);
       return REJECT;

@@ -125,9 +125,11 @@ describe.each(['Express', 'Fastify'] as const)('incoming-call webhook on %s', (a
     board.decide = () => {
       throw new Error('calendar unreachable');
     };
-    const res = await sendSigned(app, PATH, createInkboxEvent('phone.incoming_call', { remote_phone_number: '+15555550123' }));
+    const call = createInkboxEvent('phone.incoming_call', { remote_phone_number: '+15555550123' });
+    const res = await sendSigned(app, PATH, call);
     expect([res.status, res.body]).toEqual([200, { action: 'reject' }]);
-    expect(logger.text()).toMatch(/Rejected call .* from \+15555550123 .*CallDecider\.decide threw: calendar unreachable/);
+    expect(logger.text()).toMatch(new RegExp(`Rejected call ${call.id} \\(request [^)]+\\): CallDecider\\.decide threw: calendar unreachable`));
+    expect(logger.text()).not.toContain('+15555550123');
   });
 
   it.each([
