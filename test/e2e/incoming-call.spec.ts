@@ -224,6 +224,25 @@ describe('incoming-call webhook: setup', () => {
     }
   });
 
+  it('forRootAsync takes incomingCallPath beside the factory, and refuses it from inside', async () => {
+    @Module({
+      imports: [InkboxModule.forRootAsync({ incomingCallPath: 'calls/decide', useFactory: () => ({ signingKey: SIGNING_KEY, incomingCall: { timeoutMs: 1000 } }) })],
+      providers: [Switchboard, CallDecider],
+    })
+    class AsyncModule {}
+    const app = await NestFactory.create(AsyncModule, { logger: false });
+    await app.init();
+    try {
+      const res = await sendSigned(app, '/calls/decide', createInkboxEvent('phone.incoming_call'));
+      expect([res.status, res.body]).toEqual([200, { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' }]);
+    } finally {
+      await app.close();
+    }
+    @Module({ imports: [InkboxModule.forRootAsync({ useFactory: () => ({ signingKey: SIGNING_KEY, incomingCallPath: 'x' }) as InkboxModuleOptions })] })
+    class Misplaced {}
+    await expect(NestFactory.create(Misplaced, { logger: false, abortOnError: false })).rejects.toThrow(/incomingCallPath .* beside|next to useFactory/);
+  });
+
   it('refuses incomingCall.timeoutMs that is not a positive whole number', async () => {
     await expect(start('Express', { inkbox: { incomingCall: { timeoutMs: 0 } } })).rejects.toThrow(/incomingCall\.timeoutMs/);
   });
