@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
@@ -18,7 +18,9 @@ function snippets(markdown: string): Array<{ name: string; code: string }> {
 describe('docs/events.md', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(__dirname, '.snippets-'));
+    // inside the repository (ignored .tmp/), so the snippets resolve @nestjs/* from its node_modules
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+    dir = mkdtempSync(join(ROOT, '.tmp/docs-snippets-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
