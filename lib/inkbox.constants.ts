@@ -7,6 +7,10 @@ export const INKBOX_SIGNATURE_HEADER = 'x-inkbox-signature';
 
 /** Default route of the webhook controller (the app's global prefix and versioning apply). */
 export const DEFAULT_WEBHOOK_PATH = 'inkbox/webhooks';
+/** Default route of the synchronous incoming-call webhook (the app's global prefix and versioning apply). */
+export const DEFAULT_INCOMING_CALL_PATH = 'inkbox/incoming-call';
+/** Default time the `@OnInkboxIncomingCall()` method has to decide before the call is rejected. */
+export const DEFAULT_INCOMING_CALL_TIMEOUT_MS = 5_000;
 /** Default tolerance, in seconds, between the signed timestamp and the local clock (both directions). */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 /** Default maximum size of a webhook body: 1 MiB. */
@@ -33,6 +37,9 @@ export const INKBOX_IDEMPOTENCY_STORE = Symbol.for('nestjs-inkbox:idempotency-st
 
 /** Metadata key under which `@OnInkboxEvent` stores its event types. */
 export const INKBOX_EVENT_HANDLER_METADATA = 'nestjs-inkbox:event-handler';
+
+/** Metadata key under which `@OnInkboxIncomingCall` marks the deciding method. */
+export const INKBOX_INCOMING_CALL_HANDLER_METADATA = 'nestjs-inkbox:incoming-call-handler';
 
 /** Request property holding the captured raw body (a Buffer). */
 export const INKBOX_RAW_BODY = Symbol.for('nestjs-inkbox:raw-body');

@@ -1,8 +1,9 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { DEFAULT_WEBHOOK_PATH, INKBOX_ROUTE } from './inkbox.constants.js';
+import { DEFAULT_INCOMING_CALL_PATH, DEFAULT_WEBHOOK_PATH, INKBOX_ROUTE } from './inkbox.constants.js';
 import { normalizeWebhookPath } from './options/inkbox-options.js';
 import type { InkboxModuleExtras, InkboxModuleOptions } from './options/inkbox-module-options.interface.js';
 import type { InkboxRoute } from './receiver/inkbox-route.interface.js';
+import { createInkboxIncomingCallController } from './receiver/inkbox-incoming-call.controller.js';
 import { createInkboxWebhookController } from './receiver/inkbox-webhook.controller.js';
 
 export const {
@@ -14,16 +15,14 @@ export const {
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createInkboxOptions')
   .setExtras<InkboxModuleExtras>(
-    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, version: undefined },
+    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, incomingCallPath: DEFAULT_INCOMING_CALL_PATH, version: undefined },
     (definition, extras) => {
-      const route: InkboxRoute =
-        extras.version === undefined
-          ? { path: normalizeWebhookPath(extras.webhookPath) }
-          : { path: normalizeWebhookPath(extras.webhookPath), version: extras.version };
+      const paths = { path: normalizeWebhookPath(extras.webhookPath), incomingCallPath: normalizeWebhookPath(extras.incomingCallPath, 'incomingCallPath') };
+      const route: InkboxRoute = extras.version === undefined ? paths : { ...paths, version: extras.version };
       return {
         ...definition,
         global: extras.isGlobal,
-        controllers: [...(definition.controllers ?? []), createInkboxWebhookController(route)],
+        controllers: [...(definition.controllers ?? []), createInkboxWebhookController(route), createInkboxIncomingCallController(route)],
         providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }],
         exports: [...(definition.exports ?? []), INKBOX_ROUTE],
       };

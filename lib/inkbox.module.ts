@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { INKBOX_ADMIN_PROVIDERS } from './admin/index.js';
 import { InkboxEventDispatcher } from './handlers/inkbox-event.dispatcher.js';
 import { InkboxHandlerExplorer } from './handlers/inkbox-handler.explorer.js';
+import { InkboxIncomingCallDispatcher } from './handlers/inkbox-incoming-call.dispatcher.js';
 import { createInkboxIdempotencyStore } from './idempotency/create-idempotency-store.js';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from './inkbox.constants.js';
 import { INKBOX_MODULE_OPTIONS, InkboxConfigurableModule } from './inkbox.module-definition.js';
@@ -30,6 +31,7 @@ import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
     InkboxRawBodyInterceptor,
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
+    InkboxIncomingCallDispatcher,
     ...INKBOX_ADMIN_PROVIDERS,
   ],
   exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher, ...INKBOX_ADMIN_PROVIDERS],

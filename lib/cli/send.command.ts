@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { CREATABLE_INKBOX_EVENT_TYPES as INKBOX_EVENT_TYPES, createInkboxEvent, isCreatableInkboxEventType } from '../delivery/create-inkbox-event.js';
 import { mergeInkboxHeaders, sendInkboxWebhook, type InkboxDeliveryResponse } from '../delivery/send-inkbox-webhook.js';
 import { signInkboxWebhook } from '../delivery/sign-inkbox-webhook.js';
-import { DEFAULT_WEBHOOK_PATH } from '../inkbox.constants.js';
+import { DEFAULT_INCOMING_CALL_PATH, DEFAULT_WEBHOOK_PATH } from '../inkbox.constants.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, describeError, splitKeys, type CliIo } from './cli-io.js';
 import { applyAssignment, readFileOption, readJsonObject } from './cli-values.js';
 
@@ -14,10 +14,13 @@ answer, and exits 0 on a 2xx answer, 1 otherwise.
 
 Event types: ${INKBOX_EVENT_TYPES.join(', ')}
 The event is a realistic payload of that type with a fresh id; change it with --data and --set.
+phone.incoming_call is the flat call Inkbox posts to a phone number's incoming-call URL; the
+answer is printed as the decision (answer or reject).
 
 Options:
   --url <url>             webhook URL, e.g. http://localhost:3000/inkbox/webhooks
-                          (a URL without a path gets /inkbox/webhooks)
+                          (a URL without a path gets /inkbox/webhooks, or
+                          /inkbox/incoming-call for phone.incoming_call)
   --signing-key <key>     key to sign with. Default: the INKBOX_SIGNING_KEY variable
                           (the first key, if it lists several separated by commas)
   --data <file>           JSON object merged into the generated event (objects merge,
@@ -96,6 +99,14 @@ function statusLine(response: InkboxDeliveryResponse): string {
   return `HTTP ${response.status}${reason[response.status] ? ` ${reason[response.status]}` : ''}`;
 }
 
+/** The decision of an incoming-call answer, in words (Inkbox declines the call on anything but a valid one). */
+function describeDecision(response: InkboxDeliveryResponse): string {
+  const { action, client_websocket_url: url } = response.body ?? {};
+  if (action === 'answer') return `decision: answer${typeof url === 'string' ? ` (stream to ${url})` : ' (stream to the number\'s configured URL)'}`;
+  if (action === 'reject') return 'decision: reject';
+  return 'decision: none that Inkbox accepts (the call would be declined)';
+}
+
 /** `nestjs-inkbox send`: signs and sends one delivery; exit 0 on 2xx. */
 export async function runSend(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -132,12 +143,13 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
     throw new CliUsageError(`--url "${values.url}" is not a URL; write it in full, e.g. http://localhost:3000/inkbox/webhooks`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`--url must be an http or https URL (got ${url.protocol}).`);
-  if (url.pathname === '/' || url.pathname === '') url = new URL(`/${DEFAULT_WEBHOOK_PATH}`, url);
+  const prepared = prepareBody(positionals, values);
+  const incomingCall = prepared.eventType === 'phone.incoming_call';
+  if (url.pathname === '/' || url.pathname === '') url = new URL(`/${incomingCall ? DEFAULT_INCOMING_CALL_PATH : DEFAULT_WEBHOOK_PATH}`, url);
   if (values.timestamp !== undefined && !/^\d+$/.test(values.timestamp)) throw new CliUsageError(`--timestamp must be unix seconds, digits only (got "${values.timestamp}").`);
   const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliUsageError(`--timeout must be a whole number of milliseconds (got "${values.timeout}").`);
   const headers = parseHeaderOptions(values.header);
-  const prepared = prepareBody(positionals, values);
 
   const options = { signingKey, requestId: values['request-id'], timestamp: values.timestamp, headers, timeoutMs };
   if (values['dry-run']) {
@@ -178,6 +190,7 @@ export async function runSend(args: string[], io: CliIo): Promise<number> {
     io.out(`  request  ${response.request.headers['X-Inkbox-Request-ID'] ?? ''}  timestamp ${response.request.headers['X-Inkbox-Timestamp'] ?? ''}\n`);
     io.out(`${statusLine(response)}  (${durationMs} ms)\n`);
     if (response.text !== '') io.out(`${response.text}\n`);
+    if (incomingCall && ok) io.out(`${describeDecision(response)}\n`);
   }
   return ok ? EXIT_OK : EXIT_FAILURE;
 }

@@ -48,6 +48,10 @@ export interface SendInkboxWebhookOptions {
 export interface InkboxDeliveryResponseBody {
   /** On 2xx: what the module did with the event. */
   outcome?: 'processed' | 'ignored' | 'duplicate';
+  /** On 2xx from the incoming-call route: the decision on the call. */
+  action?: 'answer' | 'reject';
+  /** On 2xx from the incoming-call route: where an answered call is streamed, when the handler said. */
+  client_websocket_url?: string;
   /** On errors: the HTTP status, repeated. */
   statusCode?: number;
   /** On errors: why the delivery was refused (a list for validation errors). */

@@ -93,10 +93,10 @@ function eventClassOf(json: Record<string, unknown>): typeof InkboxEvent {
 }
 
 /** The structure checks, then class-transformer and class-validator: the reference, and the source of every error message. */
-function validateWithClassValidator(cls: typeof InkboxEvent, json: Record<string, unknown>): InkboxEvent {
+function validateWithClassValidator<T extends object>(cls: new () => T, json: Record<string, unknown>): T {
   const structural = checkStructure(json);
   if (structural) throw new InkboxPayloadError([structural]);
-  const event = plainToInstance(cls, json) as InkboxEvent;
+  const event = plainToInstance(cls, json) as T;
   const errors = validateSync(event, { forbidUnknownValues: false, skipMissingProperties: false });
   if (errors.length > 0) {
     const problems = flatten(errors);
@@ -136,4 +136,20 @@ export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxE
 export function parseInkboxEventWithClassValidator(rawBody: Buffer | Uint8Array | string): InkboxEvent {
   const json = readJson(rawBody);
   return validateWithClassValidator(eventClassOf(json), json);
+}
+
+/**
+ * Builds an instance of `cls` from verified bytes, as {@link parseInkboxEvent} does for events
+ * (same fast path, same limits, same error messages), for payloads without the event envelope
+ * such as the incoming-call webhook.
+ */
+export function parseInkboxPayloadAs<T extends object>(cls: new () => T, rawBody: Buffer | Uint8Array | string): T {
+  const json = readJson(rawBody);
+  try {
+    const value = buildInstance(cls, json, LIMITS);
+    if (value !== undefined && passesDecorators(value)) return value;
+  } catch {
+    // as in parseInkboxEvent: the reference path decides
+  }
+  return validateWithClassValidator(cls, json);
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { expandInkboxEventPattern } from '../events/inkbox-event-types.js';
 import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
 import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
@@ -97,7 +98,8 @@ export class InkboxHandlerExplorer implements OnModuleInit {
           types,
           invoke: (event, delivery) => instance[methodName]!(event, delivery),
         };
-        for (const type of types) {
+        // a family pattern ('text.*') stands for each of its event types; a handler is listed once per type
+        for (const type of new Set(types.flatMap(expandInkboxEventPattern))) {
           if (type === '*') this.wildcard.push(handler);
           else this.byType.set(type, [...(this.byType.get(type) ?? []), handler]);
         }

@@ -9,14 +9,19 @@ export type InkboxEventHandlerMethod<T extends InkboxEventPattern> = (
 ) => unknown;
 
 /**
- * Runs the decorated method for every verified delivery of the given event type(s); `'*'` for
- * every verified event, including types without a class yet. Stackable. The method receives the
+ * Runs the decorated method for every verified delivery of the given event type(s); a family
+ * pattern (`'message.*'`, `'text.*'`, `'imessage.*'`, `'call.*'`, `'a2a.*'`) for each event type of
+ * that family, the method receiving the union of its classes; `'*'` for every verified event,
+ * including types without a class yet. Stackable. The method receives the
  * validated event instance and a delivery context; the response to Inkbox is 2xx only when every
  * handler resolved. Works on methods of singleton providers and controllers in any module.
  *
  * @example
  * \@OnInkboxEvent('message.bounced')
  * async onBounce(event: MessageBouncedEvent) { ... }
+ *
+ * \@OnInkboxEvent('text.*')
+ * async onText(event: InkboxEventFor<'text.*'>) { ... }
  */
 export function OnInkboxEvent<const T extends InkboxEventPattern>(
   types: T | readonly T[],

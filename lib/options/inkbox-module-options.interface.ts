@@ -80,6 +80,17 @@ export interface InkboxModuleOptions {
   idempotency?: false | InkboxIdempotencyOptions;
   /** Also emit each verified event as `inkbox.<event_type>` through `@nestjs/event-emitter`. Default false. */
   emitEvents?: boolean;
+  /** The synchronous incoming-call webhook (`@OnInkboxIncomingCall()`). */
+  incomingCall?: InkboxIncomingCallOptions;
+}
+
+/** Options of the incoming-call webhook. */
+export interface InkboxIncomingCallOptions {
+  /**
+   * How long the `@OnInkboxIncomingCall()` method may take before the call is rejected
+   * (`{"action":"reject"}`). Keep it below Inkbox's own wait. Default 5 000 ms.
+   */
+  timeoutMs?: number;
 }
 
 /** Options fixed when the module is declared (they shape the route), allowed in `forRoot` and `forRootAsync`. */
@@ -88,6 +99,8 @@ export interface InkboxModuleExtras {
   isGlobal?: boolean;
   /** Route of the webhook controller; may hold parameters (`inkbox/webhooks/:identity`). Default `inkbox/webhooks`. */
   webhookPath?: string;
+  /** Route of the synchronous incoming-call webhook. Default `inkbox/incoming-call`. */
+  incomingCallPath?: string;
   /** Controller version under URI/header versioning, e.g. `VERSION_NEUTRAL`. Default: the app's default. */
   version?: ControllerOptions['version'];
 }
@@ -107,4 +120,5 @@ export interface ResolvedInkboxOptions {
   readonly registerWebhooks: InkboxRegisterWebhooksOptions | undefined;
   readonly idempotency: false | Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>;
   readonly emitEvents: boolean;
+  readonly incomingCall: Required<InkboxIncomingCallOptions>;
 }

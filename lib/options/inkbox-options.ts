@@ -5,6 +5,8 @@ import {
   DEFAULT_IDEMPOTENCY_LEASE_MS,
   DEFAULT_IDEMPOTENCY_MAX_ENTRIES,
   DEFAULT_IDEMPOTENCY_TTL_MS,
+  DEFAULT_INCOMING_CALL_PATH,
+  DEFAULT_INCOMING_CALL_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOLERANCE_SECONDS,
   DEFAULT_WEBHOOK_PATH,
@@ -54,10 +56,11 @@ function positiveNumber(value: unknown, name: string, fallback: number, min = 0)
 }
 
 /** Normalises a webhook path: no leading or trailing slash. */
-export function normalizeWebhookPath(path: string | undefined): string {
-  const value = path ?? DEFAULT_WEBHOOK_PATH;
+export function normalizeWebhookPath(path: string | undefined, option: 'webhookPath' | 'incomingCallPath' = 'webhookPath'): string {
+  const fallback = option === 'webhookPath' ? DEFAULT_WEBHOOK_PATH : DEFAULT_INCOMING_CALL_PATH;
+  const value = path ?? fallback;
   if (typeof value !== 'string' || value.replace(/^\/+|\/+$/g, '') === '') {
-    throw new InkboxConfigurationError('webhookPath must be a non-empty path such as "inkbox/webhooks".');
+    throw new InkboxConfigurationError(`${option} must be a non-empty path such as "${fallback}".`);
   }
   return value.replace(/^\/+|\/+$/g, '');
 }
@@ -67,9 +70,9 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
   if (!options || typeof options !== 'object') {
     throw new InkboxConfigurationError('options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.');
   }
-  const extra = options as InkboxModuleOptions & { webhookPath?: unknown; version?: unknown };
-  if (extra.webhookPath !== undefined || extra.version !== undefined) {
-    throw new InkboxConfigurationError('webhookPath and version shape the route, which is fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, useFactory }).');
+  const extra = options as InkboxModuleOptions & { webhookPath?: unknown; incomingCallPath?: unknown; version?: unknown };
+  if (extra.webhookPath !== undefined || extra.incomingCallPath !== undefined || extra.version !== undefined) {
+    throw new InkboxConfigurationError('webhookPath, incomingCallPath and version shape the routes, which are fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, useFactory }).');
   }
   const { signingKey } = options;
   if (signingKey === undefined || signingKey === null || signingKey === '') {
@@ -148,5 +151,8 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     registerWebhooks: register,
     idempotency,
     emitEvents: options.emitEvents === true,
+    incomingCall: {
+      timeoutMs: positiveNumber(options.incomingCall?.timeoutMs, 'incomingCall.timeoutMs', DEFAULT_INCOMING_CALL_TIMEOUT_MS, 1),
+    },
   };
 }

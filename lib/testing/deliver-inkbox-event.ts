@@ -1,5 +1,5 @@
-import type { InkboxEventType } from '../events/inkbox-event-types.js';
-import { createInkboxEvent, type DeepPartial, type InkboxEventPayload } from '../delivery/create-inkbox-event.js';
+import { DEFAULT_INCOMING_CALL_PATH } from '../inkbox.constants.js';
+import { createInkboxEvent, type DeepPartial, type InkboxCreatableEventType, type InkboxEventPayload } from '../delivery/create-inkbox-event.js';
 import {
   sendInkboxWebhook,
   type InkboxDeliveryResponse,
@@ -8,7 +8,7 @@ import {
 } from '../delivery/send-inkbox-webhook.js';
 
 /** The app's answer to {@link deliverInkboxEvent}, with the event that was sent. */
-export interface InkboxEventDelivery<T extends InkboxEventType> extends InkboxDeliveryResponse {
+export interface InkboxEventDelivery<T extends InkboxCreatableEventType> extends InkboxDeliveryResponse {
   /** The payload that was signed and sent (its `id` is what your handlers see as `event.id`). */
   event: InkboxEventPayload<T>;
 }
@@ -25,6 +25,9 @@ export interface InkboxEventDelivery<T extends InkboxEventType> extends InkboxDe
  * @param target the Nest application, its HTTP server, or a URL
  * @param type the event type, e.g. `'message.bounced'`
  * @param overrides fields to change in the generated payload; arrays replace, objects merge
+ * `phone.incoming_call` goes to the incoming-call route (`/inkbox/incoming-call` unless `options.path`
+ * or a URL with a path says otherwise); the answer's body is the decision (`{ action }`).
+ *
  * @param options the signing key (required), and the route path if it is not `/inkbox/webhooks`
  * @returns the response (status, parsed body) and the event that was sent
  *
@@ -35,7 +38,7 @@ export interface InkboxEventDelivery<T extends InkboxEventType> extends InkboxDe
  * expect(res.status).toBe(200);
  * expect(res.body).toEqual({ outcome: 'processed' });
  */
-export function deliverInkboxEvent<T extends InkboxEventType>(
+export function deliverInkboxEvent<T extends InkboxCreatableEventType>(
   target: InkboxDeliveryTarget,
   type: T,
   overrides: DeepPartial<InkboxEventPayload<T>> | undefined,
@@ -48,12 +51,12 @@ export function deliverInkboxEvent<T extends InkboxEventType>(
  * @example
  * const res = await deliverInkboxEvent(app, 'message.received', { signingKey: 'whsec_test' });
  */
-export function deliverInkboxEvent<T extends InkboxEventType>(
+export function deliverInkboxEvent<T extends InkboxCreatableEventType>(
   target: InkboxDeliveryTarget,
   type: T,
   options: SendInkboxWebhookOptions,
 ): Promise<InkboxEventDelivery<T>>;
-export async function deliverInkboxEvent<T extends InkboxEventType>(
+export async function deliverInkboxEvent<T extends InkboxCreatableEventType>(
   target: InkboxDeliveryTarget,
   type: T,
   overridesOrOptions: DeepPartial<InkboxEventPayload<T>> | SendInkboxWebhookOptions | undefined,
@@ -63,6 +66,16 @@ export async function deliverInkboxEvent<T extends InkboxEventType>(
   const options = (withoutOverrides ? overridesOrOptions : maybeOptions) as SendInkboxWebhookOptions;
   const overrides = (withoutOverrides ? undefined : overridesOrOptions) as DeepPartial<InkboxEventPayload<T>> | undefined;
   const event = createInkboxEvent(type, overrides);
-  const response = await sendInkboxWebhook(target, event, options);
+  const response = await sendInkboxWebhook(target, event, withDefaultPath(type, target, options));
   return { ...response, event };
+}
+
+/** `phone.incoming_call` defaults to the incoming-call route, unless a path or a URL with a path is given. */
+function withDefaultPath(type: InkboxCreatableEventType, target: InkboxDeliveryTarget, options: SendInkboxWebhookOptions): SendInkboxWebhookOptions {
+  if (type !== 'phone.incoming_call' || options.path !== undefined) return options;
+  if (typeof target === 'string' || target instanceof URL) {
+    const url = new URL(String(target));
+    if (url.pathname !== '/' && url.pathname !== '') return options;
+  }
+  return { ...options, path: `/${DEFAULT_INCOMING_CALL_PATH}` };
 }

@@ -1,5 +1,13 @@
 export { signInkboxWebhook, type SignInkboxWebhookOptions, type SignedInkboxWebhook } from '../delivery/sign-inkbox-webhook.js';
-export { createInkboxEvent, type InkboxEventPayload, type DeepPartial } from '../delivery/create-inkbox-event.js';
+export {
+  createInkboxEvent,
+  CREATABLE_INKBOX_EVENT_TYPES,
+  type InkboxEventPayload,
+  type InkboxMailEventPayload,
+  type InkboxIncomingCallPayload,
+  type InkboxCreatableEventType,
+  type DeepPartial,
+} from '../delivery/create-inkbox-event.js';
 export {
   sendInkboxWebhook,
   type SendInkboxWebhookOptions,

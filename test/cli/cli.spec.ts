@@ -111,9 +111,23 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
     expect(run.stdout).toContain('{"outcome":"processed"}');
     const id = /event {4}\S+ {2}(evt_[0-9a-f]+)/.exec(run.stdout)?.[1];
     expect(id).toBeDefined();
-    const typed = log.calls.filter((c) => !['any', 'outcome'].includes(c.handler));
+    // the handlers of the type itself (not '*', the mail 'outcome' handler or the family-pattern handlers)
+    const typed = log.calls.filter((c) => !['any', 'outcome'].includes(c.handler) && !c.handler.endsWith('.*'));
     expect(typed.map((c) => [c.event.event_type, c.event.id])).toEqual([[type, id]]);
     expect(run.stderr).toBe('');
+    expectNoKeys(run);
+  });
+
+  it('sends phone.incoming_call to the incoming-call route when the URL has no path, and prints the decision', async () => {
+    const base = new URL(url).origin;
+    const run = await runCli(['send', 'phone.incoming_call', '--url', base, '--set', 'remote_phone_number=+15555550123'], ENV);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`POST ${base}/inkbox/incoming-call`);
+    expect(run.stdout).toMatch(/^HTTP 200 OK/m);
+    // this app has no @OnInkboxIncomingCall() method: every call is rejected
+    expect(run.stdout).toContain('{"action":"reject"}');
+    expect(run.stdout).toMatch(/^decision: reject$/m);
+    expect(log.calls).toHaveLength(0);
     expectNoKeys(run);
   });
 

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createApp } from '../support/apps';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { buildAppModule, createApp } from '../support/apps';
 import { sendSigned } from '../support/http';
-import type { InkboxEventType } from '../../lib';
+import { INKBOX_EVENT_FAMILIES, type InkboxEventType } from '../../lib';
 import { CallLog } from '../support/recording-handlers';
 import { CLASS_OF, TYPED_HANDLERS } from '../support/event-classes';
 
@@ -16,6 +18,18 @@ const files = ['current', '2026-05-17'].flatMap((dir) =>
     .filter((f) => f.endsWith('.json'))
     .map((f) => ({ dir, file: f, bytes: readFileSync(join(ROOT, dir, f), 'utf8') })),
 );
+/** iMessage and A2A payloads written from the SDK's wire types (Inkbox ships no fixture files for them). */
+const FAMILY_FIXTURES = join(__dirname, 'family-fixtures');
+const familyFiles = readdirSync(FAMILY_FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ dir: 'family-fixtures', file: f, bytes: readFileSync(join(FAMILY_FIXTURES, f), 'utf8') }));
+
+async function fastifyApp(): Promise<INestApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(buildAppModule(), new FastifyAdapter(), { logger: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
 
 describe("Inkbox's own fixtures, sent as their exact bytes", () => {
   let app: INestApplication;
@@ -50,28 +64,41 @@ describe("Inkbox's own fixtures, sent as their exact bytes", () => {
     }
   });
 
-  const mail = files.filter((f) => f.file.startsWith('message_'));
-  it.each(mail.map((f) => [`${f.dir}/${f.file}`, f] as const))('%s reaches its typed handler as its class', async (_n, f) => {
-    const json = JSON.parse(f.bytes);
-    const res = await sendSigned(app, '/inkbox/webhooks', f.bytes);
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ outcome: 'processed' });
-    expect(log.names()).toEqual(['any', ...TYPED_HANDLERS[json.event_type as InkboxEventType]].sort());
-    for (const call of log.calls) {
-      expect(call.className).toBe(CLASS_OF[json.event_type as InkboxEventType]);
-      expect(JSON.parse(JSON.stringify(call.event))).toEqual(json);
-    }
-    // no payload id in these fixtures: the key falls back to the body hash
-    expect(log.calls[0]!.delivery.eventKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+  it('the iMessage and A2A payloads cover every event type of their families', () => {
+    const types = new Set(familyFiles.map((f) => JSON.parse(f.bytes).event_type));
+    expect([...types].sort()).toEqual([...INKBOX_EVENT_FAMILIES['imessage.*'], ...INKBOX_EVENT_FAMILIES['a2a.*']].sort());
+    const shipped = new Set(files.map((f) => JSON.parse(f.bytes).event_type).filter(Boolean));
+    for (const family of ['message.*', 'text.*', 'call.*'] as const) for (const type of INKBOX_EVENT_FAMILIES[family]) expect(shipped).toContain(type);
   });
 
-  const other = files.filter((f) => f.file.startsWith('text_') || f.file.startsWith('call_'));
-  it.each(other.map((f) => [`${f.dir}/${f.file}`, f] as const))('%s reaches only the "*" handler, as the envelope class', async (_n, f) => {
-    const res = await sendSigned(app, '/inkbox/webhooks', f.bytes);
-    expect(res.status).toBe(200);
-    expect(log.names()).toEqual(['any']);
-    expect(log.calls[0]!.className).toBe('InkboxEvent');
-    expect(JSON.parse(JSON.stringify(log.calls[0]!.event))).toEqual(JSON.parse(f.bytes));
+  const envelopes = [...files.filter((f) => f.file !== 'phone_incoming_call.json'), ...familyFiles];
+  describe.each([
+    ['Express', () => createApp()],
+    ['Fastify', fastifyApp],
+  ] as const)('through the real route on %s', (_adapter, make) => {
+    let server: INestApplication;
+    let calls: CallLog;
+    beforeAll(async () => {
+      server = await make();
+      calls = server.get(CallLog);
+    });
+    afterAll(() => server.close());
+    beforeEach(() => calls.reset());
+
+    it.each(envelopes.map((f) => [`${f.dir}/${f.file}`, f] as const))('%s reaches its typed handlers as its class', async (_n, f) => {
+      const json = JSON.parse(f.bytes);
+      const res = await sendSigned(server, '/inkbox/webhooks', f.bytes);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ outcome: 'processed' });
+      expect(calls.names()).toEqual(['any', ...TYPED_HANDLERS[json.event_type as InkboxEventType]].sort());
+      for (const call of calls.calls) {
+        expect(call.className).toBe(CLASS_OF[json.event_type as InkboxEventType]);
+        // unknown fields kept, nothing added or changed
+        expect(JSON.parse(JSON.stringify(call.event))).toEqual(json);
+        // payloads without an id fall back to the body hash
+        expect(call.delivery.eventKey).toBe(json.id ?? `sha256:${createHash('sha256').update(f.bytes).digest('hex')}`);
+      }
+    });
   });
 
   it('phone_incoming_call.json (no envelope; not a subscription event) is refused with 400 naming the missing fields', async () => {

@@ -69,14 +69,15 @@ describe.each(setups)('webhook receiver — $name', ({ path, make, name }) => {
   beforeEach(() => log.reset());
 
   it.each(INKBOX_EVENT_TYPES)('delivers %s to its typed handlers as the right class', async (type) => {
-    const payload = createInkboxEvent(type, { data: { message: { subject: `subject of ${type}` } } });
+    const payload = createInkboxEvent(type, { marker: `sent as ${type}` } as never);
     const res = await sendSigned(app, path, payload);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ outcome: 'processed' });
     expect(log.names()).toEqual(['any', ...TYPED_HANDLERS[type]].sort());
     for (const call of log.calls) {
       expect(call.className).toBe(CLASS_OF[type]);
-      expect(call.event).toMatchObject({ id: payload.id, event_type: type, data: { message: { subject: `subject of ${type}` } } });
+      expect(JSON.parse(JSON.stringify(call.event))).toEqual(payload);
+      expect(call.event).toMatchObject({ id: payload.id, event_type: type, marker: `sent as ${type}` });
       expect(call.delivery.eventKey).toBe(payload.id);
     }
   });

@@ -2,6 +2,7 @@ import { Controller, Get, Module, Post, Body, type DynamicModule, type INestAppl
 import { NestFactory } from '@nestjs/core';
 import { InkboxModule, type InkboxModuleExtras, type InkboxModuleOptions } from '../../lib';
 import { CallLog, EverythingHandler, MailHandlers } from './recording-handlers';
+import { FamilyHandlers } from './family-handlers';
 import { SIGNING_KEY } from './http';
 
 /** An ordinary route of the app, to prove its parsing is untouched. */
@@ -32,7 +33,7 @@ export interface AppSetup {
 }
 
 export function buildAppModule(setup: AppSetup = {}) {
-  const handlers = setup.wildcard === false ? [MailHandlers] : [MailHandlers, EverythingHandler];
+  const handlers = setup.wildcard === false ? [MailHandlers, FamilyHandlers] : [MailHandlers, FamilyHandlers, EverythingHandler];
   @Module({ imports: [CallLogModule], providers: handlers })
   class Handlers {}
 

@@ -4,6 +4,7 @@ import { InkboxMailAgentIdentity } from './mail-agent-identity.dto.js';
 import { InkboxMailContact } from './mail-contact.dto.js';
 import { InkboxMailLegacyContact } from './mail-legacy-contact.dto.js';
 import { InkboxMailMessage } from './mail-message.dto.js';
+import { WebhookContext } from './webhook-context.dto.js';
 
 /** `data` of every mail event. Accepts the current lists and the older single `contact`. */
 export class InkboxMailEventData {
@@ -34,9 +35,12 @@ export class InkboxMailEventData {
   @Type(() => InkboxMailLegacyContact)
   contact?: InkboxMailLegacyContact | null;
 
-  /** Extra context, on `message.received` when the subscription opted in. */
+  /** Conversation history, on `message.received` when the subscription opted in. */
   @IsOptional()
-  context?: unknown;
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookContext)
+  context?: WebhookContext;
 
   [extra: string]: unknown;
 }
