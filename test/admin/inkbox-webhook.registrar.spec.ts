@@ -70,16 +70,17 @@ describe('InkboxWebhookRegistrar in a Nest app', () => {
       expect.objectContaining({ mailbox_id: api.mailboxes.get('support@acme.inkbox.ai')!.id, url: expectedUrl }),
       expect.objectContaining({ mailbox_id: api.mailboxes.get('sales@acme.inkbox.ai')!.id, url: expectedUrl }),
     ]);
-    expect(outcomes.map((o) => [o.emailAddress, o.url, o.ok])).toEqual([
-      ['support@acme.inkbox.ai', expectedUrl, true],
-      ['sales@acme.inkbox.ai', expectedUrl, true],
+    expect(outcomes.map((o) => [o.kind, o.owner, o.url, o.ok])).toEqual([
+      ['mailbox', 'support@acme.inkbox.ai', expectedUrl, true],
+      ['mailbox', 'sales@acme.inkbox.ai', expectedUrl, true],
     ]);
-    const minted = outcomes[0]!.ok ? outcomes[0]!.result.signingKey : undefined;
+    const first = outcomes[0]!;
+    const minted = first.ok && first.kind === 'mailbox' ? first.result.signingKey : undefined;
     expect(minted).toMatch(/^whsec_minted_/);
     const text = logs.join('\n');
     expect(text).not.toContain(minted!);
     expect(text).not.toContain(API_KEY);
-    expect(text).toContain(`Inkbox sends the mail events of support@acme.inkbox.ai to ${expectedUrl}`);
+    expect(text).toContain(`Inkbox sends the events of support@acme.inkbox.ai to ${expectedUrl}`);
     expect(logs.filter((l) => l.startsWith('warn') && l.includes('minted a new webhook signing key'))).toHaveLength(1);
   });
 
