@@ -32,6 +32,8 @@ interface FaultRule {
   path: RegExp;
   fault: Fault;
   remaining: number;
+  /** Matching requests to let through before the fault applies. */
+  skip: number;
 }
 
 interface Identity {
@@ -81,6 +83,8 @@ export class FakeInkboxApi {
   readonly identities = new Map<string, Identity>();
   /** `legacy` behaves like a deployment from before subscriptions: the mailbox has `webhook_url`. */
   mode: 'current' | 'legacy' = 'current';
+  /** Like a server that ignores the owner filters of a subscription list: every row comes back. */
+  ignoreOwnerFilters = false;
   /** Status the receiver answers when a delivery is replayed. */
   replayResponseStatus = 200;
   private readonly faults: FaultRule[] = [];
@@ -111,9 +115,9 @@ export class FakeInkboxApi {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
-  /** Makes the next `times` requests matching `method` and `path` misbehave. */
-  fail(method: string, path: RegExp, fault: Fault, times = 1): void {
-    this.faults.push({ method, path, fault, remaining: times });
+  /** Makes the next `times` requests matching `method` and `path` misbehave, after letting `skip` of them through. */
+  fail(method: string, path: RegExp, fault: Fault, times = 1, skip = 0): void {
+    this.faults.push({ method, path, fault, remaining: times, skip });
   }
 
   /** Forgets recorded requests (state is kept). */
@@ -279,6 +283,10 @@ export class FakeInkboxApi {
   private takeFault(request: RecordedRequest): Fault | undefined {
     const rule = this.faults.find((f) => f.remaining > 0 && f.method === request.method && f.path.test(request.path));
     if (!rule) return undefined;
+    if (rule.skip > 0) {
+      rule.skip--;
+      return undefined;
+    }
     rule.remaining--;
     return rule.fault;
   }
@@ -363,7 +371,7 @@ export class FakeInkboxApi {
     const rows = [...this.subscriptions.values()].filter(
       (s) =>
         s.status === 'active' &&
-        OWNER_FIELDS.every((field) => query[field] === undefined || s[field] === query[field]) &&
+        (this.ignoreOwnerFilters || OWNER_FIELDS.every((field) => query[field] === undefined || s[field] === query[field])) &&
         (query.url === undefined || s.url === query.url) &&
         (query.event_type === undefined || (s.event_types as string[]).includes(query.event_type)),
     );
