@@ -19,11 +19,3 @@ export const INKBOX_MAX_DELIVERY_PAGE_SIZE = 200;
 /** Page size `replayFailedDeliveries` uses unless told otherwise. */
 export const DEFAULT_REPLAY_PAGE_SIZE = 100;
 
-/**
- * Injection token of the incoming-call route (`InkboxRoute`: path and version), used by `registerWebhooks`
- * to build the URL of `incomingCalls`. When nothing provides it, the default path below is used, with the
- * webhook route's version.
- */
-export const INKBOX_INCOMING_CALL_ROUTE = Symbol.for('nestjs-inkbox:incoming-call-route');
-/** Default path of the incoming-call route. */
-export const DEFAULT_INCOMING_CALL_PATH = 'inkbox/incoming-call';

@@ -4,7 +4,6 @@ import type { Subscription } from 'rxjs';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../inkbox.constants.js';
 import type { ResolvedInkboxOptions, ResolvedInkboxRegisterWebhooks } from '../options/inkbox-module-options.interface.js';
 import type { InkboxRoute } from '../receiver/inkbox-route.interface.js';
-import { DEFAULT_INCOMING_CALL_PATH, INKBOX_INCOMING_CALL_ROUTE } from './admin.constants.js';
 import type { InkboxSetWebhookUrlResult, InkboxWebhookOwner, InkboxWebhookOwnerKind, InkboxWebhookRegistration } from './admin.types.js';
 import { InkboxAdminService } from './inkbox-admin.service.js';
 import { channelOf } from './inkbox-webhook-channels.js';
@@ -15,6 +14,12 @@ interface OwnerTask {
   kind: InkboxWebhookOwnerKind;
   owner: string;
 }
+
+/** Path of the incoming-call route when the route description does not name one (the module's default). */
+const FALLBACK_INCOMING_CALL_PATH = 'inkbox/incoming-call';
+
+/** The route description, which also names the incoming-call route's path when the module has one. */
+type InkboxRoutes = InkboxRoute & { readonly incomingCallPath?: string };
 
 const OWNER_FORMS: Record<InkboxWebhookOwnerKind, (key: string) => InkboxWebhookOwner> = {
   mailbox: (mailbox) => ({ mailbox }),
@@ -41,11 +46,10 @@ export class InkboxWebhookRegistrar implements OnModuleInit, OnApplicationShutdo
 
   constructor(
     @Inject(INKBOX_RESOLVED_OPTIONS) options: ResolvedInkboxOptions,
-    @Inject(INKBOX_ROUTE) private readonly route: InkboxRoute,
+    @Inject(INKBOX_ROUTE) private readonly route: InkboxRoutes,
     private readonly admin: InkboxAdminService,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
     @Optional() private readonly appConfig?: ApplicationConfig,
-    @Optional() @Inject(INKBOX_INCOMING_CALL_ROUTE) private readonly incomingCallRoute?: InkboxRoute,
   ) {
     this.register = options.registerWebhooks;
   }
@@ -91,7 +95,8 @@ export class InkboxWebhookRegistrar implements OnModuleInit, OnApplicationShutdo
     for (const task of ownerTasks(register)) {
       outcomes.push(typeof webhookUrl === 'string' ? await this.registerOwner(task, webhookUrl, register.eventTypes) : { ...task, url: '', ok: false, error: webhookUrl });
     }
-    const incomingUrl = this.urlFor(register.publicUrl, this.incomingCallRoute ?? { path: DEFAULT_INCOMING_CALL_PATH, version: this.route.version });
+    const incomingRoute: InkboxRoute = { path: this.route.incomingCallPath ?? FALLBACK_INCOMING_CALL_PATH, version: this.route.version };
+    const incomingUrl = this.urlFor(register.publicUrl, incomingRoute);
     for (const owner of register.incomingCalls) {
       outcomes.push(typeof incomingUrl === 'string' ? await this.registerIncomingCall(owner, incomingUrl) : { kind: 'incomingCall', owner, url: '', ok: false, error: incomingUrl });
     }

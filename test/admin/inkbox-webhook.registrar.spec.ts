@@ -1,6 +1,6 @@
 import { Module, RequestMethod, VERSION_NEUTRAL, VersioningType, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { INKBOX_ADMIN_CLIENT_OPTIONS, INKBOX_INCOMING_CALL_ROUTE } from '../../lib/admin/admin.constants';
+import { INKBOX_ADMIN_CLIENT_OPTIONS } from '../../lib/admin/admin.constants';
 import { INKBOX_ADMIN_PROVIDERS, InkboxAdminService, InkboxWebhookRegistrar, buildInkboxWebhookUrl } from '../../lib/admin';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../../lib/inkbox.constants';
 import { InkboxConfigurationError, resolveInkboxOptions } from '../../lib/options/inkbox-options';
@@ -13,13 +13,12 @@ const PUBLIC_URL = 'https://hooks.example.com';
 /** A minimal module providing what the real module provides to the admin providers. */
 @Module({})
 class AdminHostModule {
-  static with(options: InkboxModuleOptions, route: { path: string; version?: string }, incomingCallRoute?: { path: string }): DynamicModule {
+  static with(options: InkboxModuleOptions, route: { path: string; incomingCallPath?: string; version?: string }): DynamicModule {
     return {
       module: AdminHostModule,
       providers: [
         { provide: INKBOX_RESOLVED_OPTIONS, useValue: resolveInkboxOptions(options) },
         { provide: INKBOX_ROUTE, useValue: route },
-        ...(incomingCallRoute ? [{ provide: INKBOX_INCOMING_CALL_ROUTE, useValue: incomingCallRoute }] : []),
         { provide: INKBOX_ADMIN_CLIENT_OPTIONS, useValue: { sleep: async () => undefined } },
         ...INKBOX_ADMIN_PROVIDERS,
       ],
@@ -47,11 +46,10 @@ describe('InkboxWebhookRegistrar in a Nest app', () => {
 
   async function createApp(
     register: InkboxModuleOptions['registerWebhooks'],
-    route = { path: 'inkbox/webhooks' },
-    incomingCallRoute?: { path: string },
+    route: { path: string; incomingCallPath?: string } = { path: 'inkbox/webhooks' },
   ): Promise<INestApplication> {
     const options: InkboxModuleOptions = { signingKey: 'whsec_x', apiKey: API_KEY, apiBaseUrl: api.baseUrl, registerWebhooks: register };
-    const moduleRef = await Test.createTestingModule({ imports: [AdminHostModule.with(options, route, incomingCallRoute)] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AdminHostModule.with(options, route)] }).compile();
     app = moduleRef.createNestApplication();
     app.useLogger(logInto(logs));
     return app;
@@ -120,13 +118,14 @@ describe('InkboxWebhookRegistrar in a Nest app', () => {
     expect(logs.filter((l) => l.startsWith('error'))).toEqual([]);
   });
 
-  it('builds the incoming-call URL from the route provided under INKBOX_INCOMING_CALL_ROUTE', async () => {
+  it('builds the incoming-call URL from the incoming-call path of the module route, with its version', async () => {
     api.addPhoneNumber('+15551239999');
-    const nest = await createApp({ publicUrl: PUBLIC_URL, incomingCalls: ['+15551239999'] }, { path: 'inkbox/webhooks' }, { path: 'calls/decide' });
+    const nest = await createApp({ publicUrl: PUBLIC_URL, incomingCalls: ['+15551239999'] }, { path: 'inkbox/webhooks', incomingCallPath: 'calls/decide' });
+    nest.enableVersioning({ type: VersioningType.URI, defaultVersion: '3' });
     await nest.listen(0, '127.0.0.1');
     const [outcome] = await nest.get(InkboxWebhookRegistrar).whenRegistered();
-    expect(outcome).toMatchObject({ kind: 'incomingCall', ok: true, url: `${PUBLIC_URL}/calls/decide` });
-    expect(api.phoneNumbers.get('+15551239999')!.incoming_call_webhook_url).toBe(`${PUBLIC_URL}/calls/decide`);
+    expect(outcome).toMatchObject({ kind: 'incomingCall', ok: true, url: `${PUBLIC_URL}/v3/calls/decide` });
+    expect(api.phoneNumbers.get('+15551239999')!.incoming_call_webhook_url).toBe(`${PUBLIC_URL}/v3/calls/decide`);
   });
 
   it('logs a failing mailbox without crashing the app and still registers the others', async () => {
