@@ -18,4 +18,3 @@ export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 export const INKBOX_MAX_DELIVERY_PAGE_SIZE = 200;
 /** Page size `replayFailedDeliveries` uses unless told otherwise. */
 export const DEFAULT_REPLAY_PAGE_SIZE = 100;
-

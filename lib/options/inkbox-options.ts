@@ -63,39 +63,6 @@ export function normalizeWebhookPath(path: string | undefined): string {
   return value.replace(/^\/+|\/+$/g, '');
 }
 
-const REGISTER_LISTS = [
-  { name: 'mailboxes', owner: 'mailbox', what: 'mailbox addresses' },
-  { name: 'phoneNumbers', owner: 'phoneNumber', what: 'phone numbers in E.164 form, such as +15551230000' },
-  { name: 'agentHandles', owner: 'agentIdentity', what: 'agent handles' },
-  { name: 'incomingCalls', owner: undefined, what: 'phone numbers in E.164 form, such as +15551230000' },
-] as const satisfies ReadonlyArray<{ name: keyof InkboxRegisterWebhooksOptions; owner: InkboxWebhookOwnerKind | undefined; what: string }>;
-
-/** Checks `registerWebhooks` (lists of owners, event types each listed owner can take) and fills in empty lists. */
-function resolveRegisterWebhooks(register: InkboxRegisterWebhooksOptions): ResolvedInkboxRegisterWebhooks {
-  if (!register || typeof register.publicUrl !== 'string' || !/^https?:\/\//.test(register.publicUrl)) {
-    throw new InkboxConfigurationError('registerWebhooks.publicUrl must be the public http(s) base URL of this app.');
-  }
-  if (register.eventTypes !== undefined) {
-    const problem = eventTypesProblem(register.eventTypes, { name: 'registerWebhooks.eventTypes' });
-    if (problem) throw new InkboxConfigurationError(problem);
-  }
-  const lists = {} as Record<(typeof REGISTER_LISTS)[number]['name'], readonly string[]>;
-  for (const { name, owner, what } of REGISTER_LISTS) {
-    const list: unknown = register[name] ?? [];
-    const phone = name === 'phoneNumbers' || name === 'incomingCalls';
-    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === '' || (phone && !isE164(item)))) {
-      throw new InkboxConfigurationError(`registerWebhooks.${name} must be a list of ${what}.`);
-    }
-    lists[name] = [...(list as string[])];
-    const eventTypes = register.eventTypes;
-    if (owner && eventTypes !== undefined && list.length > 0 && !eventTypes.some((type) => channelOf(type)?.owner === owner)) {
-      const prefixes = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.owner === owner).map((c) => `${c.prefix}*`).join(', ');
-      throw new InkboxConfigurationError(`registerWebhooks.eventTypes has no event type for registerWebhooks.${name} (they take ${prefixes}).`);
-    }
-  }
-  return { publicUrl: register.publicUrl, ...lists, eventTypes: register.eventTypes ? [...register.eventTypes] : undefined };
-}
-
 /** Validates the user's options and applies every default, in this one place. */
 export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | null): ResolvedInkboxOptions {
   if (!options || typeof options !== 'object') {
@@ -175,4 +142,37 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     idempotency,
     emitEvents: options.emitEvents === true,
   };
+}
+
+const REGISTER_LISTS = [
+  { name: 'mailboxes', owner: 'mailbox', what: 'mailbox addresses' },
+  { name: 'phoneNumbers', owner: 'phoneNumber', what: 'phone numbers in E.164 form, such as +15551230000' },
+  { name: 'agentHandles', owner: 'agentIdentity', what: 'agent handles' },
+  { name: 'incomingCalls', owner: undefined, what: 'phone numbers in E.164 form, such as +15551230000' },
+] as const satisfies ReadonlyArray<{ name: keyof InkboxRegisterWebhooksOptions; owner: InkboxWebhookOwnerKind | undefined; what: string }>;
+
+/** Checks `registerWebhooks` (lists of owners, event types each listed owner can take) and fills in empty lists. */
+function resolveRegisterWebhooks(register: InkboxRegisterWebhooksOptions): ResolvedInkboxRegisterWebhooks {
+  if (!register || typeof register.publicUrl !== 'string' || !/^https?:\/\//.test(register.publicUrl)) {
+    throw new InkboxConfigurationError('registerWebhooks.publicUrl must be the public http(s) base URL of this app.');
+  }
+  if (register.eventTypes !== undefined) {
+    const problem = eventTypesProblem(register.eventTypes, { name: 'registerWebhooks.eventTypes' });
+    if (problem) throw new InkboxConfigurationError(problem);
+  }
+  const lists = {} as Record<(typeof REGISTER_LISTS)[number]['name'], readonly string[]>;
+  for (const { name, owner, what } of REGISTER_LISTS) {
+    const list: unknown = register[name] ?? [];
+    const phone = name === 'phoneNumbers' || name === 'incomingCalls';
+    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === '' || (phone && !isE164(item)))) {
+      throw new InkboxConfigurationError(`registerWebhooks.${name} must be a list of ${what}.`);
+    }
+    lists[name] = [...(list as string[])];
+    const eventTypes = register.eventTypes;
+    if (owner && eventTypes !== undefined && list.length > 0 && !eventTypes.some((type) => channelOf(type)?.owner === owner)) {
+      const prefixes = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.owner === owner).map((c) => `${c.prefix}*`).join(', ');
+      throw new InkboxConfigurationError(`registerWebhooks.eventTypes has no event type for registerWebhooks.${name} (they take ${prefixes}).`);
+    }
+  }
+  return { publicUrl: register.publicUrl, ...lists, eventTypes: register.eventTypes ? [...register.eventTypes] : undefined };
 }
