@@ -1,14 +1,15 @@
 import type { InkboxApiError } from './inkbox-api.error.js';
 import type { InkboxConnectionError } from './inkbox-connection.error.js';
+import type { InkboxWebhookOwnerKind } from './inkbox-webhook-channels.js';
+
+export type { InkboxHttpMethod } from './inkbox-http-method.js';
+export type { InkboxWebhookChannelName, InkboxWebhookOwnerKind } from './inkbox-webhook-channels.js';
 
 /*
  * Field names of everything sent to or received from Inkbox stay snake_case, exactly as the API
  * spells them. Options of this library's own operations (setWebhookUrl, replayFailedDeliveries…)
  * are camelCase.
  */
-
-/** HTTP methods the admin client uses. */
-export type InkboxHttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 // ---------------------------------------------------------------- mailboxes
 
@@ -283,32 +284,122 @@ export interface InkboxReplayFailedDeliveriesResult {
   skipped: InkboxSkippedDelivery[];
 }
 
+// ---------------------------------------------------------------- phone numbers and agent identities
+
+/** What happens when a call comes in on a phone number. Plain strings: Inkbox may add actions. */
+export type InkboxIncomingCallAction = 'webhook' | 'auto_accept' | 'auto_reject' | 'hosted_agent' | (string & {});
+
+/** A phone number of the organisation, as `GET /api/v1/phone/numbers` lists it. */
+export interface InkboxPhoneNumber {
+  /** Phone number id (UUID): the `phone_number_id` of its subscriptions. */
+  id: string;
+  /** The number, E.164 (`+15551230000`). */
+  number: string;
+  /** Number type, e.g. `local`. */
+  type?: string;
+  /** `active`, `paused` or `released`. */
+  status?: string;
+  /** What an incoming call does; `webhook` asks `incoming_call_webhook_url`. */
+  incoming_call_action: InkboxIncomingCallAction;
+  /** Where the incoming-call webhook is sent, or null. */
+  incoming_call_webhook_url: string | null;
+  /** WebSocket URL accepted calls are bridged to, or null. */
+  client_websocket_url: string | null;
+  /** The agent identity the number belongs to. */
+  agent_identity_id?: string | null;
+  /** Inbound filter mode. */
+  filter_mode?: InkboxMailboxFilterMode;
+  /** ISO-8601 creation time. */
+  created_at: string;
+  /** ISO-8601 time of the last change. */
+  updated_at: string;
+  /** Further fields Inkbox returns (SMS readiness, state…), kept as sent. */
+  [field: string]: unknown;
+}
+
+/** An agent identity, as `GET /api/v1/identities/{agent_handle}` returns it. */
+export interface InkboxAgentIdentity {
+  /** Identity id (UUID): the `agent_identity_id` of its subscriptions. */
+  id: string;
+  /** The handle, e.g. `sales`. */
+  agent_handle: string;
+  /** Owning organisation. */
+  organization_id?: string;
+  /** Display name, or null. */
+  display_name?: string | null;
+  /** The identity's mailbox address, or null. */
+  email_address?: string | null;
+  /** True once the identity has a webhook signing key. */
+  signing_key_configured?: boolean;
+  /** ISO-8601 creation time. */
+  created_at?: string;
+  /** ISO-8601 time of the last change. */
+  updated_at?: string;
+  /** Further fields Inkbox returns (mailbox, phone number, tunnel…), kept as sent. */
+  [field: string]: unknown;
+}
+
 // ---------------------------------------------------------------- setWebhookUrl / disableWebhook
+
+/**
+ * Whose events a webhook carries: a mailbox address (`'support@yourco.inkbox.ai'` or `{ mailbox }`:
+ * `message.*`), a phone number in E.164 (`{ phoneNumber: '+15551230000' }`: `text.*`) or an agent
+ * identity's handle (`{ agentHandle: 'sales' }`: `imessage.*`, `call.ended`, `a2a.*`).
+ */
+export type InkboxWebhookOwner =
+  | string
+  | { mailbox: string; phoneNumber?: never; agentHandle?: never }
+  | { phoneNumber: string; mailbox?: never; agentHandle?: never }
+  | { agentHandle: string; mailbox?: never; phoneNumber?: never };
+
+/** The owner kind a given owner form stands for. */
+export type InkboxWebhookOwnerKindOf<O extends InkboxWebhookOwner> = O extends string | { mailbox: string }
+  ? 'mailbox'
+  : O extends { phoneNumber: string }
+    ? 'phoneNumber'
+    : O extends { agentHandle: string }
+      ? 'agentIdentity'
+      : InkboxWebhookOwnerKind;
 
 /** Options of `setWebhookUrl`. */
 export interface InkboxSetWebhookUrlOptions {
-  /** Event types to deliver. Default: every `message.*` type. Ignored by the legacy `mailbox-field` API. */
+  /**
+   * Event types to deliver to the URL; default: every type the owner has (mailbox `message.*`, phone
+   * number `text.*`, agent identity `imessage.*`, `call.ended` and `a2a.*`). Distinct, owned by the
+   * owner, never `phone.incoming_call`. One subscription is kept per channel. Ignored by the legacy
+   * `mailbox-field` API.
+   */
   eventTypes?: readonly string[];
-  /** Conversation context for `message.received` payloads (subscriptions API only). */
+  /**
+   * Conversation context added to received mail, text and iMessage payloads; `null` clears it. Sent
+   * only with the channels that carry context (never `call.*` or `a2a.*`). Subscriptions API only.
+   */
   contextConfig?: InkboxWebhookContextConfig | null;
 }
 
 /** What `setWebhookUrl` did. */
 export type InkboxSetWebhookUrlAction = 'created' | 'updated' | 'unchanged';
 
-/** Outcome of `setWebhookUrl`. */
-export interface InkboxSetWebhookUrlResult {
-  /** The mailbox the URL now applies to. */
-  mailbox: InkboxMailbox;
+/** Outcome of `setWebhookUrl`, whatever the owner. */
+export interface InkboxSetWebhookUrlOutcome {
+  /** The kind of owner. */
+  ownerKind: InkboxWebhookOwnerKind;
+  /** The owner's id (mailbox, phone number or identity id). */
+  ownerId: string;
   /**
-   * The subscription that delivers the mailbox's events to the URL (never carrying a signing key).
-   * Null with the legacy `webhookApi: 'mailbox-field'`, where the URL is a field of the mailbox.
+   * The subscription delivering the owner's events to the URL: for an agent identity subscribed to
+   * several channels, the first of `subscriptions`. Never carries a signing key. Null with the legacy
+   * `webhookApi: 'mailbox-field'`, where the URL is a field of the mailbox.
    */
   subscription: InkboxWebhookSubscription | null;
-  /** `created` a subscription, `updated` its event types, or found it already `unchanged`. */
+  /** Every subscription now delivering the owner's events to the URL, one per channel. */
+  subscriptions: InkboxWebhookSubscription[];
+  /** Subscriptions of the owner to the same URL for channels no longer asked for, deleted by this call. */
+  removed: InkboxWebhookSubscription[];
+  /** `created` only new subscriptions, `updated` (changed or removed some), or found it all `unchanged`. */
   action: InkboxSetWebhookUrlAction;
   /**
-   * Set only when creating the subscription minted the identity's first signing key. Shown this once:
+   * Set only when creating a subscription minted the identity's first signing key. Shown this once:
    * store it as the module's `signingKey`. It is never logged.
    */
   signingKey?: string;
@@ -318,6 +409,53 @@ export interface InkboxSetWebhookUrlResult {
    * never received: check `getSigningKeyStatus` and, if needed, `rotateSigningKey`.
    */
   signingKeyMayBeLost?: boolean;
+}
+
+/** Outcome of `setWebhookUrl` for a mailbox, with the mailbox. */
+export interface InkboxMailboxWebhookResult extends InkboxSetWebhookUrlOutcome {
+  /** Owner kind. */
+  ownerKind: 'mailbox';
+  /** The mailbox the URL now applies to. */
+  mailbox: InkboxMailbox;
+}
+
+/** Outcome of `setWebhookUrl` for a phone number, with the phone number. */
+export interface InkboxPhoneNumberWebhookResult extends InkboxSetWebhookUrlOutcome {
+  /** Owner kind. */
+  ownerKind: 'phoneNumber';
+  /** The phone number the URL now applies to. */
+  phoneNumber: InkboxPhoneNumber;
+}
+
+/** Outcome of `setWebhookUrl` for an agent identity, with the identity. */
+export interface InkboxAgentIdentityWebhookResult extends InkboxSetWebhookUrlOutcome {
+  /** Owner kind. */
+  ownerKind: 'agentIdentity';
+  /** The agent identity the URL now applies to. */
+  identity: InkboxAgentIdentity;
+}
+
+/** Outcome of `setWebhookUrl` for an owner of kind `K` (all kinds: a union narrowed by `ownerKind`). */
+export type InkboxSetWebhookUrlResult<K extends InkboxWebhookOwnerKind = InkboxWebhookOwnerKind> = K extends 'mailbox'
+  ? InkboxMailboxWebhookResult
+  : K extends 'phoneNumber'
+    ? InkboxPhoneNumberWebhookResult
+    : InkboxAgentIdentityWebhookResult;
+
+// ---------------------------------------------------------------- incoming-call webhook
+
+/** Options of `disableIncomingCallWebhook`. */
+export interface InkboxDisableIncomingCallWebhookOptions {
+  /** What incoming calls do once the webhook is off. Default `auto_reject`. */
+  action?: Exclude<InkboxIncomingCallAction, 'webhook'>;
+}
+
+/** Outcome of `setIncomingCallWebhookUrl`. */
+export interface InkboxIncomingCallWebhookResult {
+  /** The phone number, as Inkbox now has it. */
+  phoneNumber: InkboxPhoneNumber;
+  /** `updated` when a PATCH was sent, `unchanged` when the number already asked that URL. */
+  action: 'updated' | 'unchanged';
 }
 
 // ---------------------------------------------------------------- client tuning
@@ -338,25 +476,33 @@ export interface InkboxAdminClientOptions {
 
 // ---------------------------------------------------------------- registerWebhooks
 
-/** Outcome of registering one mailbox at startup (`registerWebhooks`). */
+/** What one `registerWebhooks` entry was about: an owner's event webhook or a number's incoming-call webhook. */
+export type InkboxWebhookRegistrationKind = InkboxWebhookOwnerKind | 'incomingCall';
+
+/** Outcome of registering one entry at startup (`registerWebhooks`), narrowed by `kind` and `ok`. */
 export type InkboxWebhookRegistration =
+  | InkboxRegistrationOf<InkboxWebhookOwnerKind, InkboxSetWebhookUrlResult>
+  | InkboxRegistrationOf<'incomingCall', InkboxIncomingCallWebhookResult>;
+
+/** One registration of kind `K` whose successful result is `R`. */
+export type InkboxRegistrationOf<K extends InkboxWebhookRegistrationKind, R> = {
+  /** `mailbox`, `phoneNumber`, `agentIdentity` (event webhooks) or `incomingCall`. */
+  kind: K;
+  /** The owner as listed in the options: a mailbox address, an E.164 number or an agent handle. */
+  owner: string;
+  /** The URL it was (to be) pointed at. */
+  url: string;
+} & (
   | {
-      /** The mailbox address. */
-      emailAddress: string;
-      /** The webhook URL it was pointed at. */
-      url: string;
       /** Succeeded. */
       ok: true;
-      /** What `setWebhookUrl` did and returned, including a freshly minted `signingKey`, if any. */
-      result: InkboxSetWebhookUrlResult;
+      /** What was done and returned, including a freshly minted `signingKey`, if any. */
+      result: R;
     }
   | {
-      /** The mailbox address. */
-      emailAddress: string;
-      /** The webhook URL it was to be pointed at. */
-      url: string;
       /** Failed (logged; the app keeps running). */
       ok: false;
       /** Why. */
       error: Error;
-    };
+    }
+);

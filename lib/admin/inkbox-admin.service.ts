@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { INKBOX_EVENT_TYPES } from '../events/inkbox-event-types.js';
 import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
+import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import {
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_REPLAY_PAGE_SIZE,
@@ -12,11 +12,15 @@ import {
 } from './admin.constants.js';
 import type {
   InkboxAdminClientOptions,
+  InkboxAgentIdentity,
   InkboxCreateWebhookSubscriptionInput,
   InkboxCreatedWebhookSubscription,
+  InkboxDisableIncomingCallWebhookOptions,
+  InkboxIncomingCallWebhookResult,
   InkboxListWebhookDeliveriesFilter,
   InkboxListWebhookSubscriptionsFilter,
   InkboxMailbox,
+  InkboxPhoneNumber,
   InkboxReplayFailedDeliveriesFilter,
   InkboxReplayFailedDeliveriesResult,
   InkboxSetWebhookUrlOptions,
@@ -25,26 +29,31 @@ import type {
   InkboxSigningKeyStatus,
   InkboxUpdateMailboxInput,
   InkboxUpdateWebhookSubscriptionInput,
-  InkboxWebhookContextConfig,
   InkboxWebhookDelivery,
+  InkboxWebhookOwner,
+  InkboxWebhookOwnerKindOf,
   InkboxWebhookSubscription,
 } from './admin.types.js';
 import { InkboxApiError } from './inkbox-api.error.js';
 import { InkboxConnectionError } from './inkbox-connection.error.js';
 import { InkboxHttpClient } from './inkbox-http.client.js';
 import { mayHaveBeenProcessed } from './inkbox-retry.policy.js';
+import {
+  InkboxSubscriptionReconciler,
+  SUBSCRIPTIONS_PATH,
+  explainSubscriptionCap,
+  subscriptionPath,
+  withHint,
+  type InkboxReconcileState,
+} from './inkbox-subscription.reconciler.js';
+import { INKBOX_OWNER_ID_FIELDS, contextConfigProblem, eventTypesProblem, type InkboxWebhookOwnerKind } from './inkbox-webhook-channels.js';
+import { parseWebhookOwner, planWebhook, requirePhoneNumber, type InkboxWebhookOwnerRecord, type InkboxWebhookOwnerRef } from './inkbox-webhook-owner.js';
 
-const SUBSCRIPTIONS_PATH = '/webhooks/subscriptions';
 const DELIVERIES_PATH = '/webhooks/deliveries';
+const PHONE_NUMBERS_PATH = '/phone/numbers';
 
 const LEGACY_422_HINT =
   "This Inkbox server no longer accepts webhook_url on mailboxes: remove webhookApi: 'mailbox-field' from the module options (the default, webhookApi: 'subscriptions', uses webhook subscriptions).";
-
-/** What a whole-operation retry of `setWebhookUrl` remembers between attempts. */
-interface SetWebhookUrlState {
-  /** An earlier attempt's create may have succeeded although its answer was lost. */
-  createMayHaveSucceeded: boolean;
-}
 
 /** Failed deliveries chosen for replay, and those Inkbox says cannot be replayed. */
 interface ReplayCandidates {
@@ -61,6 +70,7 @@ interface ReplayCandidates {
 export class InkboxAdminService {
   private readonly logger = new Logger(InkboxAdminService.name);
   private readonly http: InkboxHttpClient;
+  private readonly reconciler: InkboxSubscriptionReconciler;
   private readonly webhookApi: ResolvedInkboxOptions['webhookApi'];
 
   constructor(
@@ -76,53 +86,136 @@ export class InkboxAdminService {
       tuning: resolveClientOptions(clientOptions),
       logger: this.logger,
     });
+    this.reconciler = new InkboxSubscriptionReconciler(this.http);
   }
 
   // ------------------------------------------------------------ webhook URL
 
   /**
-   * Makes Inkbox deliver the mailbox's mail events to `url`. Idempotent: the mailbox's subscription to
-   * `url` is created, or its event types updated, or left as it is; calling it again never adds a second
-   * one. A transient failure (429, 5xx, network) retries the whole operation (look up again, then update
-   * or create), so a create whose answer was lost does not leave two subscriptions.
+   * Makes Inkbox deliver an owner's events to `url`. The owner is a mailbox address (`'support@…'` or
+   * `{ mailbox }`: `message.*`), a phone number (`{ phoneNumber: '+15551230000' }`, E.164: `text.*`) or an
+   * agent identity (`{ agentHandle: 'sales' }`: `imessage.*`, `call.ended`, `a2a.*`); by default every
+   * event type the owner has. The options are checked before any request (`InkboxConfigurationError`).
    *
-   * With `webhookApi: 'mailbox-field'` (legacy deployments) it sets the mailbox's `webhook_url` instead.
+   * Idempotent: the owner's subscription to `url` for each channel is created, or its event types updated,
+   * or left as it is; calling it again never adds a second one. Subscriptions of the owner to the same URL
+   * for channels no longer asked for are deleted. A transient failure (429, 5xx, network) retries the
+   * whole operation (look up again, then update or create), so a create whose answer was lost does not
+   * leave two subscriptions. A 409 on a create is Inkbox's cap of 20 subscriptions per owner: the error
+   * says so.
    *
-   * @param emailAddress the mailbox address, e.g. `support@yourco.inkbox.ai`
+   * With `webhookApi: 'mailbox-field'` (legacy deployments) it sets the mailbox's `webhook_url` instead
+   * (mailboxes only).
+   *
+   * @param owner the mailbox address, `{ mailbox }`, `{ phoneNumber }` or `{ agentHandle }`
    * @param url the public HTTPS URL of your webhook endpoint
-   * @returns the mailbox, the subscription, what was done, and a signing key if this call minted one
+   * @returns the owner, its subscriptions, what was done, and a signing key if this call minted one
    *   (shown once: store it; it is never logged)
    */
-  async setWebhookUrl(emailAddress: string, url: string, options: InkboxSetWebhookUrlOptions = {}): Promise<InkboxSetWebhookUrlResult> {
-    requireText(emailAddress, 'emailAddress');
+  async setWebhookUrl<O extends InkboxWebhookOwner>(
+    owner: O,
+    url: string,
+    options: InkboxSetWebhookUrlOptions = {},
+  ): Promise<InkboxSetWebhookUrlResult<InkboxWebhookOwnerKindOf<O>>> {
+    const ref = parseWebhookOwner(owner);
     requireHttpUrl(url, 'url');
-    if (this.webhookApi === 'mailbox-field') return this.setMailboxWebhookField(emailAddress, url);
-    const eventTypes = normalizeEventTypes(options.eventTypes);
-    const state: SetWebhookUrlState = { createMayHaveSucceeded: false };
-    const result = await this.http.retrying(`setWebhookUrl(${emailAddress})`, 'idempotent', () =>
-      this.applyWebhookSubscription(emailAddress, url, eventTypes, options.contextConfig, state),
-    );
-    this.logger.debug(`setWebhookUrl(${emailAddress}): subscription ${result.subscription?.id ?? '?'} ${result.action}.`);
-    return result;
+    if (this.webhookApi === 'mailbox-field') {
+      return (await this.setMailboxWebhookField(requireLegacyMailbox(ref), url)) as InkboxSetWebhookUrlResult<InkboxWebhookOwnerKindOf<O>>;
+    }
+    const plan = planWebhook(ref.kind, options);
+    const state: InkboxReconcileState = { createMayHaveSucceeded: false };
+    const result = await this.http.retrying(`setWebhookUrl(${ref.key})`, 'idempotent', async () => {
+      const record = await this.lookUpOwner(ref);
+      const outcome = await this.reconciler.apply(record, url, plan, state);
+      return withOwner(record, outcome);
+    });
+    this.logger.debug(`setWebhookUrl(${ref.key}): ${result.subscriptions.map((s) => s.id).join(', ') || 'no subscription'} ${result.action}.`);
+    return result as InkboxSetWebhookUrlResult<InkboxWebhookOwnerKindOf<O>>;
   }
 
   /**
-   * Stops deliveries of the mailbox's events to `url`, or to every URL when `url` is omitted, by deleting
-   * its subscriptions (legacy mode: clearing `webhook_url`). Idempotent: nothing to remove is not an error.
+   * Stops deliveries of an owner's events to `url`, or to every URL when `url` is omitted, by deleting its
+   * subscriptions (found by the owner's own id field; legacy mode: clearing the mailbox's `webhook_url`).
+   * Idempotent: nothing to remove is not an error.
    *
+   * @param owner the mailbox address, `{ mailbox }`, `{ phoneNumber }` or `{ agentHandle }`
    * @returns the number of subscriptions (or legacy URLs) this call removed
    */
-  async disableWebhook(emailAddress: string, url?: string): Promise<number> {
-    requireText(emailAddress, 'emailAddress');
+  async disableWebhook(owner: InkboxWebhookOwner, url?: string): Promise<number> {
+    const ref = parseWebhookOwner(owner);
     if (url !== undefined) requireHttpUrl(url, 'url');
-    if (this.webhookApi === 'mailbox-field') return this.clearMailboxWebhookField(emailAddress, url);
-    const mailbox = await this.getMailbox(emailAddress);
-    const subscriptions = await this.listSubscriptions({ mailbox_id: mailbox.id, url });
+    if (this.webhookApi === 'mailbox-field') return this.clearMailboxWebhookField(requireLegacyMailbox(ref), url);
+    const record = await this.http.retrying(`disableWebhook(${ref.key})`, 'idempotent', () => this.lookUpOwner(ref));
+    const field = INKBOX_OWNER_ID_FIELDS[record.kind];
+    const subscriptions = await this.listSubscriptions({ [field]: record.id, url });
     let removed = 0;
-    for (const subscription of subscriptions.filter((s) => s.mailbox_id === mailbox.id && (url === undefined || s.url === url))) {
+    for (const subscription of subscriptions.filter((s) => s[field] === record.id && (url === undefined || s.url === url))) {
       if (await this.deleteSubscription(subscription.id)) removed++;
     }
     return removed;
+  }
+
+  // ------------------------------------------------------------ incoming-call webhook
+
+  /**
+   * Makes Inkbox ask `url` what to do with each call coming in on the phone number (the synchronous
+   * `phone.incoming_call` webhook): `PATCH /api/v1/phone/numbers/{id}` with `incoming_call_action:
+   * "webhook"` and `incoming_call_webhook_url`. Idempotent: nothing is sent when the number already asks
+   * that URL. Retried as a whole on transient failures.
+   *
+   * @param phoneNumber the number in E.164, e.g. `+15551230000`
+   * @param url the public HTTPS URL of your incoming-call route
+   */
+  async setIncomingCallWebhookUrl(phoneNumber: string, url: string): Promise<InkboxIncomingCallWebhookResult> {
+    requirePhoneNumber(phoneNumber);
+    requireHttpUrl(url, 'url');
+    return this.http.retrying(`setIncomingCallWebhookUrl(${phoneNumber})`, 'idempotent', async () => {
+      const number = await this.findPhoneNumber(phoneNumber);
+      if (number.incoming_call_action === 'webhook' && number.incoming_call_webhook_url === url) return { phoneNumber: number, action: 'unchanged' };
+      const updated = await this.http.send<InkboxPhoneNumber>({
+        method: 'PATCH',
+        path: phoneNumberPath(number.id),
+        body: { incoming_call_action: 'webhook', incoming_call_webhook_url: url },
+      });
+      return { phoneNumber: updated, action: 'updated' };
+    });
+  }
+
+  /**
+   * Turns the phone number's incoming-call webhook off: `incoming_call_action` becomes `options.action`
+   * (default `auto_reject`) and `incoming_call_webhook_url` null. Idempotent.
+   *
+   * @returns true when this call changed the number, false when no webhook was set
+   */
+  async disableIncomingCallWebhook(phoneNumber: string, options: InkboxDisableIncomingCallWebhookOptions = {}): Promise<boolean> {
+    requirePhoneNumber(phoneNumber);
+    const action = options.action ?? 'auto_reject';
+    if (typeof action !== 'string' || action === '' || action === 'webhook') {
+      throw new InkboxConfigurationError(`action must be what incoming calls do without the webhook, such as 'auto_reject' (got ${JSON.stringify(action)}).`);
+    }
+    return this.http.retrying(`disableIncomingCallWebhook(${phoneNumber})`, 'idempotent', async () => {
+      const number = await this.findPhoneNumber(phoneNumber);
+      if (number.incoming_call_action !== 'webhook' && !number.incoming_call_webhook_url) return false;
+      await this.http.send<InkboxPhoneNumber>({
+        method: 'PATCH',
+        path: phoneNumberPath(number.id),
+        body: { incoming_call_action: action, incoming_call_webhook_url: null },
+      });
+      return true;
+    });
+  }
+
+  // ------------------------------------------------------------ phone numbers and identities
+
+  /** Every phone number of the organisation (`GET /api/v1/phone/numbers`). */
+  async listPhoneNumbers(): Promise<InkboxPhoneNumber[]> {
+    return this.http.request<InkboxPhoneNumber[]>({ method: 'GET', path: PHONE_NUMBERS_PATH, retry: 'idempotent' });
+  }
+
+  /** One agent identity by handle (`GET /api/v1/identities/{agent_handle}`); 404 when there is none. */
+  async getAgentIdentity(agentHandle: string): Promise<InkboxAgentIdentity> {
+    requireText(agentHandle, 'agentHandle');
+    return this.http.request<InkboxAgentIdentity>({ method: 'GET', path: identityPath(agentHandle), retry: 'idempotent' });
   }
 
   // ------------------------------------------------------------ mailboxes
@@ -164,18 +257,29 @@ export class InkboxAdminService {
   }
 
   /**
-   * Creates a subscription (`POST /api/v1/webhooks/subscriptions`). Not repeated after a 5xx, a timeout or
-   * a dropped answer (it might have been created); only after a 429 or a refused connection. Prefer
-   * `setWebhookUrl` for mailboxes: it is safe to retry. `signing_key` is set when this create minted the
-   * owning identity's first key (shown once).
+   * Creates a subscription (`POST /api/v1/webhooks/subscriptions`). Checked first, as Inkbox checks it:
+   * exactly one owner id, distinct event types of one channel that owner has, never `phone.incoming_call`,
+   * no `context_config` on A2A (`InkboxConfigurationError`, nothing sent). Not repeated after a 5xx, a
+   * timeout or a dropped answer (it might have been created); only after a 429 or a refused connection.
+   * Prefer `setWebhookUrl`: it is safe to retry. `signing_key` is set when this create minted the owning
+   * identity's first key (shown once). A 409 is the cap of 20 subscriptions per owner, and the error says so.
    */
   async createSubscription(input: InkboxCreateWebhookSubscriptionInput): Promise<InkboxCreatedWebhookSubscription> {
-    return this.http.request<InkboxCreatedWebhookSubscription>({ method: 'POST', path: SUBSCRIPTIONS_PATH, body: input, retry: 'unprocessed' });
+    checkSubscriptionInput(input);
+    try {
+      return await this.http.request<InkboxCreatedWebhookSubscription>({ method: 'POST', path: SUBSCRIPTIONS_PATH, body: input, retry: 'unprocessed' });
+    } catch (error) {
+      throw explainSubscriptionCap(error);
+    }
   }
 
-  /** Changes a subscription's URL, event types or context (`PATCH /api/v1/webhooks/subscriptions/{id}`). */
+  /**
+   * Changes a subscription's URL, event types or context (`PATCH /api/v1/webhooks/subscriptions/{id}`).
+   * New event types are checked first (distinct, one channel, never `phone.incoming_call`).
+   */
   async updateSubscription(id: string, patch: InkboxUpdateWebhookSubscriptionInput): Promise<InkboxWebhookSubscription> {
     requireText(id, 'id');
+    checkSubscriptionPatch(patch);
     return this.http.request<InkboxWebhookSubscription>({ method: 'PATCH', path: subscriptionPath(id), body: patch, retry: 'idempotent' });
   }
 
@@ -269,73 +373,33 @@ export class InkboxAdminService {
 
   // ------------------------------------------------------------ internals
 
-  private async applyWebhookSubscription(
-    emailAddress: string,
-    url: string,
-    eventTypes: string[],
-    contextConfig: InkboxWebhookContextConfig | null | undefined,
-    state: SetWebhookUrlState,
-  ): Promise<InkboxSetWebhookUrlResult> {
-    const mailbox = await this.http.send<InkboxMailbox>({ method: 'GET', path: mailboxPath(emailAddress) });
-    const existing = await this.findSubscription(mailbox.id, url);
-    if (existing) return this.reconcileSubscription(mailbox, existing, eventTypes, contextConfig, state);
-    const created = await this.createMailboxSubscription(mailbox.id, url, eventTypes, contextConfig, state);
-    const { signing_key: signingKey, ...subscription } = created;
-    return { mailbox, subscription, action: 'created', ...(signingKey ? { signingKey } : {}) };
-  }
-
-  private async createMailboxSubscription(
-    mailboxId: string,
-    url: string,
-    eventTypes: string[],
-    contextConfig: InkboxWebhookContextConfig | null | undefined,
-    state: SetWebhookUrlState,
-  ): Promise<InkboxCreatedWebhookSubscription> {
-    try {
-      return await this.http.send<InkboxCreatedWebhookSubscription>({
-        method: 'POST',
-        path: SUBSCRIPTIONS_PATH,
-        body: { mailbox_id: mailboxId, url, event_types: eventTypes, ...(contextConfig ? { context_config: contextConfig } : {}) },
-      });
-    } catch (error) {
-      state.createMayHaveSucceeded ||= mayHaveBeenProcessed(error);
-      throw error;
+  /** Looks the owner up: the mailbox by address, the phone number by its E.164 number, the identity by handle (single attempts). */
+  private async lookUpOwner(ref: InkboxWebhookOwnerRef): Promise<InkboxWebhookOwnerRecord> {
+    if (ref.kind === 'mailbox') {
+      const mailbox = await this.http.send<InkboxMailbox>({ method: 'GET', path: mailboxPath(ref.key) });
+      return { kind: 'mailbox', id: mailbox.id, mailbox };
     }
-  }
-
-  private async findSubscription(mailboxId: string, url: string): Promise<InkboxWebhookSubscription | undefined> {
-    const page = await this.http.send<{ subscriptions: InkboxWebhookSubscription[] }>({
-      method: 'GET',
-      path: SUBSCRIPTIONS_PATH,
-      query: { mailbox_id: mailboxId, url },
-    });
-    return page.subscriptions
-      .filter((s) => s.mailbox_id === mailboxId && s.url === url)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at))[0];
-  }
-
-  private async reconcileSubscription(
-    mailbox: InkboxMailbox,
-    existing: InkboxWebhookSubscription,
-    eventTypes: string[],
-    contextConfig: InkboxWebhookContextConfig | null | undefined,
-    state: SetWebhookUrlState,
-  ): Promise<InkboxSetWebhookUrlResult> {
-    const lost = state.createMayHaveSucceeded ? { signingKeyMayBeLost: true } : {};
-    if (contextConfig === undefined && sameMembers(existing.event_types, eventTypes)) {
-      return { mailbox, subscription: existing, action: 'unchanged', ...lost };
+    if (ref.kind === 'phoneNumber') {
+      const phoneNumber = await this.findPhoneNumber(ref.key);
+      return { kind: 'phoneNumber', id: phoneNumber.id, phoneNumber };
     }
-    const subscription = await this.http.send<InkboxWebhookSubscription>({
-      method: 'PATCH',
-      path: subscriptionPath(existing.id),
-      body: { event_types: eventTypes, ...(contextConfig !== undefined ? { context_config: contextConfig } : {}) },
-    });
-    return { mailbox, subscription, action: 'updated', ...lost };
+    const identity = await this.http.send<InkboxAgentIdentity>({ method: 'GET', path: identityPath(ref.key) });
+    return { kind: 'agentIdentity', id: identity.id, identity };
   }
 
-  private async setMailboxWebhookField(emailAddress: string, url: string): Promise<InkboxSetWebhookUrlResult> {
+  /** The organisation's phone number with this E.164 number (one attempt); `InkboxConfigurationError` when there is none. */
+  private async findPhoneNumber(number: string): Promise<InkboxPhoneNumber> {
+    const numbers = await this.http.send<InkboxPhoneNumber[]>({ method: 'GET', path: PHONE_NUMBERS_PATH });
+    const found = numbers.find((candidate) => candidate.number === number);
+    if (!found) {
+      throw new InkboxConfigurationError(`the organisation has no phone number ${number} (GET /api/v1${PHONE_NUMBERS_PATH} lists ${numbers.length}); check the number and the API key's organisation.`);
+    }
+    return found;
+  }
+
+  private async setMailboxWebhookField(emailAddress: string, url: string): Promise<InkboxSetWebhookUrlResult<'mailbox'>> {
     const mailbox = await this.patchMailboxWebhookField(emailAddress, url);
-    return { mailbox, subscription: null, action: 'updated' };
+    return { ownerKind: 'mailbox', ownerId: mailbox.id, mailbox, subscription: null, subscriptions: [], removed: [], action: 'updated' };
   }
 
   private async clearMailboxWebhookField(emailAddress: string, url: string | undefined): Promise<number> {
@@ -396,18 +460,16 @@ function addCandidate(candidates: ReplayCandidates, seen: Set<string>, delivery:
   candidates.replayable.push(delivery);
 }
 
-function withHint(error: InkboxApiError, hint: string): InkboxApiError {
-  const hinted = new InkboxApiError({ status: error.status, detail: error.detail, method: error.method, path: error.path, retryAfterMs: error.retryAfterMs, hint });
-  hinted.attempts = error.attempts;
-  return hinted;
-}
-
 function mailboxPath(emailAddress: string): string {
   return `/mail/mailboxes/${encodeURIComponent(emailAddress)}`;
 }
 
-function subscriptionPath(id: string): string {
-  return `${SUBSCRIPTIONS_PATH}/${encodeURIComponent(id)}`;
+function phoneNumberPath(id: string): string {
+  return `${PHONE_NUMBERS_PATH}/${encodeURIComponent(id)}`;
+}
+
+function identityPath(agentHandle: string): string {
+  return `/identities/${encodeURIComponent(agentHandle)}`;
 }
 
 function signingKeyPath(agentHandle: string): string {
@@ -429,19 +491,52 @@ function requireHttpUrl(value: unknown, name: string): asserts value is string {
   if (protocol !== 'https:' && protocol !== 'http:') throw new TypeError(`${name} must be an absolute http(s) URL (got "${value}").`);
 }
 
-function normalizeEventTypes(eventTypes: readonly string[] | undefined): string[] {
-  if (eventTypes === undefined) return INKBOX_EVENT_TYPES.filter((type) => type.startsWith('message.'));
-  const distinct = [...new Set(eventTypes)];
-  if (distinct.length === 0 || distinct.some((type) => typeof type !== 'string' || type === '')) {
-    throw new TypeError('eventTypes must be a non-empty list of event types such as "message.received".');
+/** Legacy mode knows only mailboxes. */
+function requireLegacyMailbox(ref: InkboxWebhookOwnerRef): string {
+  if (ref.kind !== 'mailbox') {
+    throw new InkboxConfigurationError("webhookApi: 'mailbox-field' only sets mailbox webhooks; phone numbers and agent identities need the default webhookApi: 'subscriptions'.");
   }
-  return distinct;
+  return ref.key;
 }
 
-function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((item) => right.has(item));
+/** Adds the owner to a reconcile outcome. */
+function withOwner(record: InkboxWebhookOwnerRecord, outcome: Awaited<ReturnType<InkboxSubscriptionReconciler['apply']>>): InkboxSetWebhookUrlResult {
+  const common = { ownerId: record.id, ...outcome };
+  if (record.kind === 'mailbox') return { ownerKind: 'mailbox', mailbox: record.mailbox, ...common };
+  if (record.kind === 'phoneNumber') return { ownerKind: 'phoneNumber', phoneNumber: record.phoneNumber, ...common };
+  return { ownerKind: 'agentIdentity', identity: record.identity, ...common };
+}
+
+const OWNER_FIELD_KINDS = Object.entries(INKBOX_OWNER_ID_FIELDS).map(([kind, field]) => [field, kind as InkboxWebhookOwnerKind] as const);
+
+/** The checks Inkbox applies to a new subscription, before it is sent. */
+function checkSubscriptionInput(input: InkboxCreateWebhookSubscriptionInput): void {
+  const fields = input as unknown as Record<string, unknown>;
+  const owners = OWNER_FIELD_KINDS.filter(([field]) => fields[field] !== undefined && fields[field] !== null);
+  if (owners.length !== 1 || owners.some(([field]) => typeof fields[field] !== 'string' || fields[field] === '')) {
+    throw new InkboxConfigurationError('a subscription needs exactly one owner: mailbox_id, phone_number_id or agent_identity_id.');
+  }
+  requireHttpUrl(input.url, 'url');
+  const problem = eventTypesProblem(input.event_types, { owner: owners[0]![1], singleChannel: true, name: 'event_types' });
+  if (problem) throw new InkboxConfigurationError(problem);
+  checkContext(input.context_config, input.event_types);
+}
+
+/** The checks Inkbox applies to a subscription change, before it is sent. */
+function checkSubscriptionPatch(patch: InkboxUpdateWebhookSubscriptionInput): void {
+  if (patch.url !== undefined) requireHttpUrl(patch.url, 'url');
+  if (patch.event_types !== undefined) {
+    const problem = eventTypesProblem(patch.event_types, { singleChannel: true, name: 'event_types' });
+    if (problem) throw new InkboxConfigurationError(problem);
+  }
+  checkContext(patch.context_config, patch.event_types);
+}
+
+function checkContext(config: unknown, eventTypes: readonly string[] | undefined): void {
+  if (config === undefined || config === null) return;
+  const problem = contextConfigProblem(config, 'context_config');
+  if (problem) throw new InkboxConfigurationError(problem);
+  if (eventTypes?.some((type) => type.startsWith('a2a.'))) throw new InkboxConfigurationError('context_config is not supported on A2A subscriptions.');
 }
 
 function parseSince(since: Date | string | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import type { InkboxHttpMethod } from './admin.types.js';
+import type { InkboxHttpMethod } from './inkbox-http-method.js';
 
 /** One entry of a FastAPI validation error (`422`): where the problem is and what it is. */
 export interface InkboxValidationIssue {

@@ -1,4 +1,4 @@
-import type { InkboxHttpMethod } from './admin.types.js';
+import type { InkboxHttpMethod } from './inkbox-http-method.js';
 
 /** Why a request got no (complete) answer. */
 export type InkboxConnectionFailure = 'timeout' | 'connection-refused' | 'connection-closed' | 'dns' | 'network';

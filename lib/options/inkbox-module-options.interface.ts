@@ -43,14 +43,36 @@ export interface InkboxIdempotencyOptions {
   onStoreError?: 'closed' | 'open';
 }
 
-/** Automatic webhook registration once the app is listening. */
+/**
+ * Automatic webhook registration once the app is listening: owners whose events go to this app's webhook
+ * route, and phone numbers whose incoming calls go to its incoming-call route.
+ */
 export interface InkboxRegisterWebhooksOptions {
-  /** Public base URL of this app, e.g. `https://api.example.com`. The webhook path is appended. */
+  /** Public base URL of this app, e.g. `https://api.example.com`. The route paths are appended. */
   publicUrl: string;
-  /** Mailbox addresses whose mail events should be sent to this app. */
-  mailboxes: string[];
-  /** Event types to subscribe to. Default: every `message.*` type. */
+  /** Mailbox addresses whose mail events (`message.*`) should be sent to this app. */
+  mailboxes?: string[];
+  /** Phone numbers (E.164) whose text events (`text.*`) should be sent to this app. */
+  phoneNumbers?: string[];
+  /** Agent handles whose iMessage, call and A2A events should be sent to this app. */
+  agentHandles?: string[];
+  /** Phone numbers (E.164) whose incoming calls this app decides (`phone.incoming_call`). */
+  incomingCalls?: string[];
+  /**
+   * Event types to subscribe to; each owner gets the ones it owns, and must own at least one.
+   * Default: every type of each owner.
+   */
   eventTypes?: string[];
+}
+
+/** `registerWebhooks` after validation: every list present. */
+export interface ResolvedInkboxRegisterWebhooks {
+  readonly publicUrl: string;
+  readonly mailboxes: readonly string[];
+  readonly phoneNumbers: readonly string[];
+  readonly agentHandles: readonly string[];
+  readonly incomingCalls: readonly string[];
+  readonly eventTypes: readonly string[] | undefined;
 }
 
 /** Options of `InkboxModule.forRoot()` (or what the `forRootAsync()` factory returns). */
@@ -74,7 +96,7 @@ export interface InkboxModuleOptions {
   apiMaxAttempts?: number;
   /** Webhook API of the Inkbox deployment: `'subscriptions'` (default, current) or `'mailbox-field'` (legacy). */
   webhookApi?: 'subscriptions' | 'mailbox-field';
-  /** Subscribe these mailboxes to this app's webhook URL once the app is listening. */
+  /** Point these mailboxes, phone numbers and agent identities at this app once it is listening. */
   registerWebhooks?: InkboxRegisterWebhooksOptions;
   /** Exactly-once processing across redeliveries; `false` turns it off. Default: in-memory store. */
   idempotency?: false | InkboxIdempotencyOptions;
@@ -117,7 +139,7 @@ export interface ResolvedInkboxOptions {
   readonly apiTimeoutMs: number;
   readonly apiMaxAttempts: number;
   readonly webhookApi: 'subscriptions' | 'mailbox-field';
-  readonly registerWebhooks: InkboxRegisterWebhooksOptions | undefined;
+  readonly registerWebhooks: ResolvedInkboxRegisterWebhooks | undefined;
   readonly idempotency: false | Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>;
   readonly emitEvents: boolean;
   readonly incomingCall: Required<InkboxIncomingCallOptions>;

@@ -12,10 +12,13 @@ import {
   DEFAULT_WEBHOOK_PATH,
 } from '../inkbox.constants.js';
 import { normalizeInkboxSigningKey } from '../signature/inkbox-signature.js';
+import { INKBOX_WEBHOOK_CHANNELS, channelOf, eventTypesProblem, isE164, type InkboxWebhookOwnerKind } from '../admin/inkbox-webhook-channels.js';
 import type {
   InkboxKeyContext,
   InkboxModuleOptions,
+  InkboxRegisterWebhooksOptions,
   ResolvedInkboxOptions,
+  ResolvedInkboxRegisterWebhooks,
 } from './inkbox-module-options.interface.js';
 
 /** Thrown at startup when the module options cannot work; the message says what to change. */
@@ -104,15 +107,7 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
   if (webhookApi !== 'subscriptions' && webhookApi !== 'mailbox-field') {
     throw new InkboxConfigurationError(`webhookApi must be 'subscriptions' (default) or 'mailbox-field'.`);
   }
-  const register = options.registerWebhooks;
-  if (register !== undefined) {
-    if (!register || typeof register.publicUrl !== 'string' || !/^https?:\/\//.test(register.publicUrl)) {
-      throw new InkboxConfigurationError('registerWebhooks.publicUrl must be the public http(s) base URL of this app.');
-    }
-    if (!Array.isArray(register.mailboxes) || register.mailboxes.some((m) => typeof m !== 'string' || m === '')) {
-      throw new InkboxConfigurationError('registerWebhooks.mailboxes must be a list of mailbox addresses.');
-    }
-  }
+  const register = options.registerWebhooks === undefined ? undefined : resolveRegisterWebhooks(options.registerWebhooks);
 
   let idempotency: ResolvedInkboxOptions['idempotency'] = false;
   if (options.idempotency !== false) {
@@ -155,4 +150,37 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
       timeoutMs: positiveNumber(options.incomingCall?.timeoutMs, 'incomingCall.timeoutMs', DEFAULT_INCOMING_CALL_TIMEOUT_MS, 1),
     },
   };
+}
+
+const REGISTER_LISTS = [
+  { name: 'mailboxes', owner: 'mailbox', what: 'mailbox addresses' },
+  { name: 'phoneNumbers', owner: 'phoneNumber', what: 'phone numbers in E.164 form, such as +15551230000' },
+  { name: 'agentHandles', owner: 'agentIdentity', what: 'agent handles' },
+  { name: 'incomingCalls', owner: undefined, what: 'phone numbers in E.164 form, such as +15551230000' },
+] as const satisfies ReadonlyArray<{ name: keyof InkboxRegisterWebhooksOptions; owner: InkboxWebhookOwnerKind | undefined; what: string }>;
+
+/** Checks `registerWebhooks` (lists of owners, event types each listed owner can take) and fills in empty lists. */
+function resolveRegisterWebhooks(register: InkboxRegisterWebhooksOptions): ResolvedInkboxRegisterWebhooks {
+  if (!register || typeof register.publicUrl !== 'string' || !/^https?:\/\//.test(register.publicUrl)) {
+    throw new InkboxConfigurationError('registerWebhooks.publicUrl must be the public http(s) base URL of this app.');
+  }
+  if (register.eventTypes !== undefined) {
+    const problem = eventTypesProblem(register.eventTypes, { name: 'registerWebhooks.eventTypes' });
+    if (problem) throw new InkboxConfigurationError(problem);
+  }
+  const lists = {} as Record<(typeof REGISTER_LISTS)[number]['name'], readonly string[]>;
+  for (const { name, owner, what } of REGISTER_LISTS) {
+    const list: unknown = register[name] ?? [];
+    const phone = name === 'phoneNumbers' || name === 'incomingCalls';
+    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === '' || (phone && !isE164(item)))) {
+      throw new InkboxConfigurationError(`registerWebhooks.${name} must be a list of ${what}.`);
+    }
+    lists[name] = [...(list as string[])];
+    const eventTypes = register.eventTypes;
+    if (owner && eventTypes !== undefined && list.length > 0 && !eventTypes.some((type) => channelOf(type)?.owner === owner)) {
+      const prefixes = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.owner === owner).map((c) => `${c.prefix}*`).join(', ');
+      throw new InkboxConfigurationError(`registerWebhooks.eventTypes has no event type for registerWebhooks.${name} (they take ${prefixes}).`);
+    }
+  }
+  return { publicUrl: register.publicUrl, ...lists, eventTypes: register.eventTypes ? [...register.eventTypes] : undefined };
 }

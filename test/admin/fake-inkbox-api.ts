@@ -32,12 +32,15 @@ interface FaultRule {
   path: RegExp;
   fault: Fault;
   remaining: number;
+  /** Matching requests to let through before the fault applies. */
+  skip: number;
 }
 
 interface Identity {
   id: string;
   handle: string;
   key: { value: string; created_at: string } | null;
+  created_at: string;
 }
 
 type Json = Record<string, unknown>;
@@ -49,21 +52,39 @@ interface Answer {
 }
 
 const MAIL_EVENT_TYPES = ['message.received', 'message.sent', 'message.forwarded', 'message.delivered', 'message.bounced', 'message.failed'];
+const TEXT_EVENT_TYPES = ['text.received', 'text.sent', 'text.delivered', 'text.delivery_failed', 'text.delivery_unconfirmed'];
+const IDENTITY_EVENT_TYPES = [
+  'imessage.received', 'imessage.reaction_received', 'imessage.sent', 'imessage.delivered', 'imessage.delivery_failed',
+  'call.ended',
+  'a2a.task.created', 'a2a.task.message', 'a2a.task.canceled', 'a2a.sent_task.updated',
+];
+/** Owner field → the event types that owner may subscribe to (the server's catalogue). */
+const OWNER_EVENT_TYPES: Record<string, string[]> = {
+  mailbox_id: MAIL_EVENT_TYPES,
+  phone_number_id: TEXT_EVENT_TYPES,
+  agent_identity_id: IDENTITY_EVENT_TYPES,
+};
+const OWNER_FIELDS = Object.keys(OWNER_EVENT_TYPES);
+const INCOMING_CALL_ACTIONS = ['webhook', 'auto_accept', 'auto_reject', 'hosted_agent'];
 const ORG = 'org_fake';
 
 /**
- * A stand-in for the Inkbox API on 127.0.0.1: mailboxes, webhook subscriptions, the delivery log and
- * per-identity signing keys, answering like the real API (FastAPI-style `{"detail": ...}` errors), with
+ * A stand-in for the Inkbox API on 127.0.0.1: mailboxes, phone numbers, agent identities, webhook
+ * subscriptions of every owner (at most 20 active per owner), the delivery log and per-identity signing keys, answering like the real API (FastAPI-style `{"detail": ...}` errors), with
  * programmable faults. Records every request.
  */
 export class FakeInkboxApi {
   readonly requests: RecordedRequest[] = [];
   readonly mailboxes = new Map<string, Json>();
+  /** Phone numbers by E.164 number. */
+  readonly phoneNumbers = new Map<string, Json>();
   readonly subscriptions = new Map<string, Json>();
   readonly deliveries: Json[] = [];
   readonly identities = new Map<string, Identity>();
   /** `legacy` behaves like a deployment from before subscriptions: the mailbox has `webhook_url`. */
   mode: 'current' | 'legacy' = 'current';
+  /** Like a server that ignores the owner filters of a subscription list: every row comes back. */
+  ignoreOwnerFilters = false;
   /** Status the receiver answers when a delivery is replayed. */
   replayResponseStatus = 200;
   private readonly faults: FaultRule[] = [];
@@ -94,9 +115,9 @@ export class FakeInkboxApi {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
-  /** Makes the next `times` requests matching `method` and `path` misbehave. */
-  fail(method: string, path: RegExp, fault: Fault, times = 1): void {
-    this.faults.push({ method, path, fault, remaining: times });
+  /** Makes the next `times` requests matching `method` and `path` misbehave, after letting `skip` of them through. */
+  fail(method: string, path: RegExp, fault: Fault, times = 1, skip = 0): void {
+    this.faults.push({ method, path, fault, remaining: times, skip });
   }
 
   /** Forgets recorded requests (state is kept). */
@@ -125,18 +146,44 @@ export class FakeInkboxApi {
 
   /** Adds an agent identity. */
   addIdentity(handle: string, withSigningKey = false): Identity {
-    const identity: Identity = { id: randomUUID(), handle, key: withSigningKey ? { value: `whsec_${randomUUID()}`, created_at: this.tick() } : null };
+    const created = this.tick();
+    const identity: Identity = { id: randomUUID(), handle, key: withSigningKey ? { value: `whsec_${randomUUID()}`, created_at: this.tick() } : null, created_at: created };
     this.identities.set(handle, identity);
     return identity;
   }
 
-  /** Adds a subscription directly (as if made elsewhere). */
-  addSubscription(fields: Partial<Json> & { mailbox_id: string; url: string }): Json {
+  /** Adds a phone number owned by an agent identity (`handle`, created when new). */
+  addPhoneNumber(number: string, options: { handle?: string; withSigningKey?: boolean } = {}): Json {
+    const handle = options.handle ?? `line-${number.slice(-4)}`;
+    const identity = this.identities.get(handle) ?? this.addIdentity(handle, options.withSigningKey ?? false);
+    const now = this.tick();
+    const phoneNumber: Json = {
+      id: randomUUID(),
+      number,
+      type: 'local',
+      status: 'active',
+      sms_status: 'ready',
+      incoming_call_action: 'auto_reject',
+      client_websocket_url: null,
+      incoming_call_webhook_url: null,
+      filter_mode: 'blacklist',
+      agent_identity_id: identity.id,
+      created_at: now,
+      updated_at: now,
+    };
+    this.phoneNumbers.set(number, phoneNumber);
+    return phoneNumber;
+  }
+
+  /** Adds a subscription directly (as if made elsewhere); owned by the one owner field given. */
+  addSubscription(fields: Partial<Json> & { url: string }): Json {
     const now = this.tick();
     const subscription: Json = {
       id: randomUUID(),
       organization_id: ORG,
+      mailbox_id: null,
       phone_number_id: null,
+      agent_identity_id: null,
       event_types: [...MAIL_EVENT_TYPES],
       status: 'active',
       context_config: null,
@@ -236,6 +283,10 @@ export class FakeInkboxApi {
   private takeFault(request: RecordedRequest): Fault | undefined {
     const rule = this.faults.find((f) => f.remaining > 0 && f.method === request.method && f.path.test(request.path));
     if (!rule) return undefined;
+    if (rule.skip > 0) {
+      rule.skip--;
+      return undefined;
+    }
     rule.remaining--;
     return rule.fault;
   }
@@ -260,6 +311,8 @@ export class FakeInkboxApi {
     if (section === 'webhooks' && rest[0] === 'subscriptions') return this.routeSubscriptions(request, rest.slice(1));
     if (section === 'webhooks' && rest[0] === 'deliveries') return this.routeDeliveries(request, rest.slice(1));
     if (section === 'identities' && rest[1] === 'signing-key' && rest.length === 2) return this.routeSigningKey(request, rest[0]!);
+    if (section === 'identities' && rest.length === 1 && request.method === 'GET') return this.getIdentity(rest[0]!);
+    if (section === 'phone' && rest[0] === 'numbers') return this.routePhoneNumbers(request, rest.slice(1));
     return detail(404, 'Not Found');
   }
 
@@ -303,7 +356,8 @@ export class FakeInkboxApi {
     }
     if (request.method === 'PATCH') {
       const body = request.body as Json;
-      const invalid = body.event_types !== undefined ? this.invalidEventTypes(body.event_types) : undefined;
+      const ownerField = OWNER_FIELDS.find((field) => subscription[field] !== null && subscription[field] !== undefined)!;
+      const invalid = body.event_types !== undefined ? this.invalidEventTypes(body.event_types, ownerField) : undefined;
       if (invalid) return invalid;
       Object.assign(subscription, pick(body, ['url', 'event_types', 'context_config']), { updated_at: this.tick() });
       return { status: 200, body: subscription };
@@ -317,7 +371,7 @@ export class FakeInkboxApi {
     const rows = [...this.subscriptions.values()].filter(
       (s) =>
         s.status === 'active' &&
-        (query.mailbox_id === undefined || s.mailbox_id === query.mailbox_id) &&
+        (this.ignoreOwnerFilters || OWNER_FIELDS.every((field) => query[field] === undefined || s[field] === query[field])) &&
         (query.url === undefined || s.url === query.url) &&
         (query.event_type === undefined || (s.event_types as string[]).includes(query.event_type)),
     );
@@ -325,30 +379,89 @@ export class FakeInkboxApi {
   }
 
   private createSubscription(body: Json): Answer {
-    const mailbox = [...this.mailboxes.values()].find((m) => m.id === body.mailbox_id);
-    if (!mailbox) return detail(404, 'Mailbox not found');
+    const owners = OWNER_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null);
+    if (owners.length !== 1) return detail(422, 'Exactly one of mailbox_id, phone_number_id, agent_identity_id is required');
+    const field = owners[0]!;
+    const ownerIdentity = this.ownerIdentity(field, body[field] as string);
+    if (ownerIdentity === undefined) return detail(404, 'Owner not found');
     if (typeof body.url !== 'string') return detail(422, 'url is required');
-    const invalid = this.invalidEventTypes(body.event_types);
+    const invalid = this.invalidEventTypes(body.event_types, field);
     if (invalid) return invalid;
-    const active = [...this.subscriptions.values()].filter((s) => s.status === 'active' && s.mailbox_id === mailbox.id);
+    const active = [...this.subscriptions.values()].filter((s) => s.status === 'active' && s[field] === body[field]);
     if (active.length >= 20) return detail(409, 'Subscription limit reached for this owner (20)');
-    const subscription = this.addSubscription({ mailbox_id: mailbox.id as string, url: body.url, event_types: body.event_types as string[], context_config: body.context_config ?? null });
-    const identity = [...this.identities.values()].find((i) => i.id === mailbox.agent_identity_id);
+    const subscription = this.addSubscription({ [field]: body[field], url: body.url, event_types: body.event_types as string[], context_config: body.context_config ?? null });
     let signingKey: string | null = null;
-    if (identity && !identity.key) {
-      identity.key = { value: `whsec_minted_${randomUUID()}`, created_at: this.tick() };
-      signingKey = identity.key.value;
+    if (ownerIdentity && !ownerIdentity.key) {
+      ownerIdentity.key = { value: `whsec_minted_${randomUUID()}`, created_at: this.tick() };
+      signingKey = ownerIdentity.key.value;
     }
     return { status: 201, body: { ...subscription, signing_key: signingKey } };
   }
 
-  private invalidEventTypes(value: unknown): Answer | undefined {
+  /** The identity behind an owner id (null when the owner has none), or undefined when the owner does not exist. */
+  private ownerIdentity(field: string, id: string): Identity | null | undefined {
+    const identities = [...this.identities.values()];
+    if (field === 'agent_identity_id') return identities.find((i) => i.id === id);
+    const owners = field === 'mailbox_id' ? [...this.mailboxes.values()] : [...this.phoneNumbers.values()];
+    const owner = owners.find((o) => o.id === id);
+    if (!owner) return undefined;
+    return identities.find((i) => i.id === owner.agent_identity_id) ?? null;
+  }
+
+  private invalidEventTypes(value: unknown, ownerField: string): Answer | undefined {
     const types = Array.isArray(value) ? (value as unknown[]) : [];
     if (types.length === 0) return detail(422, 'event_types must be a non-empty list');
     if (new Set(types).size !== types.length) return detail(422, 'event_types must not contain duplicates');
-    const wrong = types.find((t) => typeof t !== 'string' || !MAIL_EVENT_TYPES.includes(t));
-    if (wrong !== undefined) return detail(422, `Unknown or not allowed event type for a mailbox: ${String(wrong)}`);
+    const wrong = types.find((t) => typeof t !== 'string' || !OWNER_EVENT_TYPES[ownerField]!.includes(t));
+    if (wrong !== undefined) return detail(422, `Unknown or not allowed event type for this owner: ${String(wrong)}`);
+    const channels = new Set(types.map((t) => (t as string).split('.')[0]));
+    if (channels.size > 1) return detail(422, 'event_types must belong to one channel');
     return undefined;
+  }
+
+  private getIdentity(handle: string): Answer {
+    const identity = this.identities.get(handle);
+    if (!identity) return detail(404, 'Agent identity not found');
+    const mailbox = [...this.mailboxes.values()].find((m) => m.agent_identity_id === identity.id);
+    return {
+      status: 200,
+      body: {
+        id: identity.id,
+        organization_id: ORG,
+        agent_handle: identity.handle,
+        display_name: null,
+        description: null,
+        email_address: mailbox?.email_address ?? null,
+        signing_key_configured: identity.key !== null,
+        signing_key_created_at: identity.key?.created_at ?? null,
+        created_at: identity.created_at,
+        updated_at: identity.created_at,
+      },
+    };
+  }
+
+  private routePhoneNumbers(request: RecordedRequest, rest: string[]): Answer {
+    if (rest.length === 0 && request.method === 'GET') return { status: 200, body: [...this.phoneNumbers.values()] };
+    const number = rest.length === 1 ? [...this.phoneNumbers.values()].find((n) => n.id === rest[0]) : undefined;
+    if (!number) return detail(404, 'Phone number not found');
+    if (request.method === 'GET') return { status: 200, body: number };
+    if (request.method === 'PATCH') return this.patchPhoneNumber(number, (request.body ?? {}) as Json);
+    return detail(405, 'Method Not Allowed');
+  }
+
+  private patchPhoneNumber(number: Json, body: Json): Answer {
+    const allowed = ['incoming_call_action', 'incoming_call_webhook_url', 'client_websocket_url', 'filter_mode'];
+    const extra = Object.keys(body).filter((key) => !allowed.includes(key));
+    if (extra.length > 0) return { status: 422, body: { detail: extra.map((key) => ({ loc: ['body', key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' })) } };
+    if (body.incoming_call_action !== undefined && !INCOMING_CALL_ACTIONS.includes(body.incoming_call_action as string)) {
+      return detail(422, `Unknown incoming_call_action: ${String(body.incoming_call_action)}`);
+    }
+    const next = { ...number, ...body };
+    if (next.incoming_call_action === 'webhook' && typeof next.incoming_call_webhook_url !== 'string') {
+      return detail(422, 'incoming_call_webhook_url is required when incoming_call_action is webhook');
+    }
+    Object.assign(number, body, { updated_at: this.tick() });
+    return { status: 200, body: number };
   }
 
   private routeDeliveries(request: RecordedRequest, rest: string[]): Answer {

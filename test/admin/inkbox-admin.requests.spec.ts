@@ -162,7 +162,7 @@ describe('InkboxAdminService: the request each method sends', () => {
         status: 422,
         body: { detail: [{ loc: ['body', 'url'], msg: 'URL scheme should be https', type: 'url_scheme' }, { loc: ['body', 'event_types', 0], msg: 'bad type', type: 'x' }] },
       });
-      const error = await rejectionOf(kit.service.createSubscription({ mailbox_id: mailbox.id as string, url: 'http://a.example.com', event_types: ['nope'] }));
+      const error = await rejectionOf(kit.service.createSubscription({ mailbox_id: mailbox.id as string, url: 'http://a.example.com', event_types: ['message.recieved'] }));
       expect(error.message).toContain('failed with status 422: body.url: URL scheme should be https; body.event_types.0: bad type');
       expect((error as InkboxApiError).detail).toHaveLength(2);
     });

@@ -54,12 +54,26 @@ describe('InkboxAdminService.setWebhookUrl / disableWebhook (subscriptions API)'
   it('updates the event types of the existing subscription with a PATCH', async () => {
     const first = await kit.service.setWebhookUrl(ADDRESS, URL_A);
     kit.api.clearRequests();
-    const result = await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.received', 'message.bounced', 'message.received'] });
+    const result = await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.received', 'message.bounced'] });
 
     expect(kit.api.lines()).toEqual([...lookupLines(URL_A), `PATCH /api/v1/webhooks/subscriptions/${first.subscription!.id}`]);
     expect(kit.api.requests[2]!.body).toEqual({ event_types: ['message.received', 'message.bounced'] });
     expect(result).toMatchObject({ action: 'updated', subscription: { event_types: ['message.received', 'message.bounced'] } });
     expect(activeSubscriptions()).toHaveLength(1);
+  });
+
+  it('compares event types as sets: the same types in another order are unchanged, other types of the same count are not', async () => {
+    const row = kit.api.addSubscription({ mailbox_id: mailboxId, url: URL_A, event_types: ['message.received', 'message.sent'] });
+    const same = await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.sent', 'message.received'] });
+    expect(same.action).toBe('unchanged');
+    expect(kit.api.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+
+    kit.api.clearRequests();
+    const other = await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.received', 'message.bounced'] });
+    expect(other.action).toBe('updated');
+    expect(kit.api.lines()).toEqual([...lookupLines(URL_A), `PATCH /api/v1/webhooks/subscriptions/${row.id as string}`]);
+    expect(kit.api.requests[2]!.body).toEqual({ event_types: ['message.received', 'message.bounced'] });
+    expect(kit.api.subscriptions.get(row.id as string)!.event_types).toEqual(['message.received', 'message.bounced']);
   });
 
   it('adds a second URL as a second subscription (fan-out) and returns no key when the identity has one', async () => {

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { INKBOX_ADMIN_CLIENT_OPTIONS } from '../../lib/admin/admin.constants';
 import { INKBOX_ADMIN_PROVIDERS, InkboxAdminService, InkboxWebhookRegistrar, buildInkboxWebhookUrl } from '../../lib/admin';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../../lib/inkbox.constants';
-import { resolveInkboxOptions } from '../../lib/options/inkbox-options';
+import { InkboxConfigurationError, resolveInkboxOptions } from '../../lib/options/inkbox-options';
 import type { InkboxModuleOptions } from '../../lib/options/inkbox-module-options.interface';
 import { API_KEY, logInto } from './admin-test-kit';
 import { FakeInkboxApi } from './fake-inkbox-api';
@@ -13,7 +13,7 @@ const PUBLIC_URL = 'https://hooks.example.com';
 /** A minimal module providing what the real module provides to the admin providers. */
 @Module({})
 class AdminHostModule {
-  static with(options: InkboxModuleOptions, route: { path: string; version?: string }): DynamicModule {
+  static with(options: InkboxModuleOptions, route: { path: string; incomingCallPath?: string; version?: string }): DynamicModule {
     return {
       module: AdminHostModule,
       providers: [
@@ -44,7 +44,10 @@ describe('InkboxWebhookRegistrar in a Nest app', () => {
     await api.stop();
   });
 
-  async function createApp(register: InkboxModuleOptions['registerWebhooks'], route = { path: 'inkbox/webhooks' }): Promise<INestApplication> {
+  async function createApp(
+    register: InkboxModuleOptions['registerWebhooks'],
+    route: { path: string; incomingCallPath?: string } = { path: 'inkbox/webhooks' },
+  ): Promise<INestApplication> {
     const options: InkboxModuleOptions = { signingKey: 'whsec_x', apiKey: API_KEY, apiBaseUrl: api.baseUrl, registerWebhooks: register };
     const moduleRef = await Test.createTestingModule({ imports: [AdminHostModule.with(options, route)] }).compile();
     app = moduleRef.createNestApplication();
@@ -70,17 +73,59 @@ describe('InkboxWebhookRegistrar in a Nest app', () => {
       expect.objectContaining({ mailbox_id: api.mailboxes.get('support@acme.inkbox.ai')!.id, url: expectedUrl }),
       expect.objectContaining({ mailbox_id: api.mailboxes.get('sales@acme.inkbox.ai')!.id, url: expectedUrl }),
     ]);
-    expect(outcomes.map((o) => [o.emailAddress, o.url, o.ok])).toEqual([
-      ['support@acme.inkbox.ai', expectedUrl, true],
-      ['sales@acme.inkbox.ai', expectedUrl, true],
+    expect(outcomes.map((o) => [o.kind, o.owner, o.url, o.ok])).toEqual([
+      ['mailbox', 'support@acme.inkbox.ai', expectedUrl, true],
+      ['mailbox', 'sales@acme.inkbox.ai', expectedUrl, true],
     ]);
-    const minted = outcomes[0]!.ok ? outcomes[0]!.result.signingKey : undefined;
+    const first = outcomes[0]!;
+    const minted = first.ok && first.kind === 'mailbox' ? first.result.signingKey : undefined;
     expect(minted).toMatch(/^whsec_minted_/);
     const text = logs.join('\n');
     expect(text).not.toContain(minted!);
     expect(text).not.toContain(API_KEY);
-    expect(text).toContain(`Inkbox sends the mail events of support@acme.inkbox.ai to ${expectedUrl}`);
+    expect(text).toContain(`Inkbox sends the events of support@acme.inkbox.ai to ${expectedUrl}`);
     expect(logs.filter((l) => l.startsWith('warn') && l.includes('minted a new webhook signing key'))).toHaveLength(1);
+  });
+
+  it('registers phone numbers, agent handles and incoming calls: each owner gets its own event types, calls the incoming-call URL', async () => {
+    const phone = api.addPhoneNumber('+15551230000', { withSigningKey: true });
+    const identity = api.addIdentity('sales', true);
+    const callLine = api.addPhoneNumber('+15551239999', { handle: 'sales' });
+    const nest = await createApp({
+      publicUrl: PUBLIC_URL,
+      phoneNumbers: ['+15551230000'],
+      agentHandles: ['sales'],
+      incomingCalls: ['+15551239999'],
+      eventTypes: ['text.received', 'call.ended', 'message.received'],
+    });
+    nest.setGlobalPrefix('api');
+    await nest.listen(0, '127.0.0.1');
+    const outcomes = await nest.get(InkboxWebhookRegistrar).whenRegistered();
+
+    const webhookUrl = `${PUBLIC_URL}/api/inkbox/webhooks`;
+    const incomingUrl = `${PUBLIC_URL}/api/inkbox/incoming-call`;
+    expect(outcomes.map((o) => [o.kind, o.owner, o.url, o.ok])).toEqual([
+      ['phoneNumber', '+15551230000', webhookUrl, true],
+      ['agentIdentity', 'sales', webhookUrl, true],
+      ['incomingCall', '+15551239999', incomingUrl, true],
+    ]);
+    expect(api.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.path, r.body])).toEqual([
+      ['POST', '/api/v1/webhooks/subscriptions', { phone_number_id: phone.id, url: webhookUrl, event_types: ['text.received'] }],
+      ['POST', '/api/v1/webhooks/subscriptions', { agent_identity_id: identity.id, url: webhookUrl, event_types: ['call.ended'] }],
+      ['PATCH', `/api/v1/phone/numbers/${callLine.id as string}`, { incoming_call_action: 'webhook', incoming_call_webhook_url: incomingUrl }],
+    ]);
+    expect(logs.join('\n')).toContain(`Inkbox asks ${incomingUrl} about incoming calls on +15551239999 (updated)`);
+    expect(logs.filter((l) => l.startsWith('error'))).toEqual([]);
+  });
+
+  it('builds the incoming-call URL from the incoming-call path of the module route, with its version', async () => {
+    api.addPhoneNumber('+15551239999');
+    const nest = await createApp({ publicUrl: PUBLIC_URL, incomingCalls: ['+15551239999'] }, { path: 'inkbox/webhooks', incomingCallPath: 'calls/decide' });
+    nest.enableVersioning({ type: VersioningType.URI, defaultVersion: '3' });
+    await nest.listen(0, '127.0.0.1');
+    const [outcome] = await nest.get(InkboxWebhookRegistrar).whenRegistered();
+    expect(outcome).toMatchObject({ kind: 'incomingCall', ok: true, url: `${PUBLIC_URL}/v3/calls/decide` });
+    expect(api.phoneNumbers.get('+15551239999')!.incoming_call_webhook_url).toBe(`${PUBLIC_URL}/v3/calls/decide`);
   });
 
   it('logs a failing mailbox without crashing the app and still registers the others', async () => {
@@ -120,6 +165,33 @@ describe('InkboxWebhookRegistrar in a Nest app', () => {
     await expect(nest.get(InkboxWebhookRegistrar).whenRegistered()).resolves.toEqual([]);
     expect(api.requests).toHaveLength(0);
     expect(nest.get(InkboxAdminService)).toBeInstanceOf(InkboxAdminService);
+  });
+});
+
+describe('registerWebhooks options', () => {
+  const resolve = (registerWebhooks: unknown) => () => resolveInkboxOptions({ signingKey: 'whsec_x', registerWebhooks } as InkboxModuleOptions);
+
+  it('fills in the lists not given', () => {
+    expect(resolve({ publicUrl: PUBLIC_URL, agentHandles: ['sales'] })().registerWebhooks).toEqual({
+      publicUrl: PUBLIC_URL,
+      mailboxes: [],
+      phoneNumbers: [],
+      agentHandles: ['sales'],
+      incomingCalls: [],
+      eventTypes: undefined,
+    });
+  });
+
+  it.each([
+    ['a phone number not in E.164', { phoneNumbers: ['5551230000'] }, /registerWebhooks\.phoneNumbers must be a list of phone numbers in E\.164/],
+    ['an incoming-call number not in E.164', { incomingCalls: ['+0123'] }, /registerWebhooks\.incomingCalls must be a list of phone numbers/],
+    ['an empty handle', { agentHandles: [''] }, /registerWebhooks\.agentHandles must be a list of agent handles/],
+    ['no event type for a listed owner kind', { phoneNumbers: ['+15551230000'], eventTypes: ['message.received'] }, /no event type for registerWebhooks\.phoneNumbers \(they take text\.\*\)/],
+    ['phone.incoming_call as an event type', { mailboxes: ['a@b.c'], eventTypes: ['message.received', 'phone.incoming_call'] }, /setIncomingCallWebhookUrl/],
+    ['a duplicate event type', { mailboxes: ['a@b.c'], eventTypes: ['message.received', 'message.received'] }, /more than once/],
+  ])('refuses %s at startup', (_name, lists, message) => {
+    expect(resolve({ publicUrl: PUBLIC_URL, ...lists })).toThrow(InkboxConfigurationError);
+    expect(resolve({ publicUrl: PUBLIC_URL, ...lists })).toThrow(message);
   });
 });
 
