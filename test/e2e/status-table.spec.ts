@@ -222,7 +222,7 @@ describe('200 ignored', () => {
     try {
       const known = await sendSigned(app, PATH, createInkboxEvent('message.sent'));
       expect([known.status, known.body]).toEqual([200, { outcome: 'ignored' }]);
-      const unknown = await sendSigned(app, PATH, { event_type: 'text.received', timestamp: new Date().toISOString(), data: {} });
+      const unknown = await sendSigned(app, PATH, { event_type: 'fax.received', timestamp: new Date().toISOString(), data: {} });
       expect([unknown.status, unknown.body]).toEqual([200, { outcome: 'ignored' }]);
       expect(app.get(BounceOnly).calls).toBe(0);
       expect((await sendSigned(app, PATH, createInkboxEvent('message.bounced'))).body).toEqual({ outcome: 'processed' });
