@@ -51,6 +51,12 @@ function positiveNumber(value: unknown, name: string, fallback: number, min = 0)
   return value;
 }
 
+function handlerErrorHook(value: unknown): ResolvedInkboxOptions['onHandlerError'] {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'function') throw new InkboxConfigurationError('onHandlerError, when given, must be a function ({ error, event, delivery, handler }) => void.');
+  return value as ResolvedInkboxOptions['onHandlerError'];
+}
+
 /** Normalises a webhook path: no leading or trailing slash. */
 export function normalizeWebhookPath(path: string | undefined): string {
   const value = path ?? DEFAULT_WEBHOOK_PATH;
@@ -146,5 +152,6 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     registerWebhooks: register,
     idempotency,
     emitEvents: options.emitEvents === true,
+    onHandlerError: handlerErrorHook(options.onHandlerError),
   };
 }

@@ -11,6 +11,7 @@ import { INKBOX_CAPTURE_ERROR, INKBOX_REQUEST_ID_HEADER, INKBOX_RESOLVED_OPTIONS
 import type { InkboxKeyContext, ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { isJsonContentType } from './inkbox-content-type.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
+import { inkboxCaptureRejectionReason, recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
 import {
   inkboxSignatureFailureStatus,
   verifyInkboxSignature,
@@ -46,10 +47,12 @@ export class InkboxSignatureGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<InkboxRequest>();
     const captureError = req[INKBOX_CAPTURE_ERROR];
     if (captureError) {
+      recordInkboxRejection(req, inkboxCaptureRejectionReason(captureError.status));
       if (captureError.status === 500) this.logger.error(captureError.message);
       throw inkboxHttpError(captureError.status, captureError.message);
     }
     if (!isJsonContentType(req.headers['content-type'])) {
+      recordInkboxRejection(req, 'unsupported_media_type');
       throw inkboxHttpError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Inkbox webhooks are JSON: Content-Type must be application/json.');
     }
     const rawBody = getInkboxRawBody(req);
@@ -92,6 +95,7 @@ export class InkboxSignatureGuard implements CanActivate {
   /** Called when verification fails; throws the HTTP error of the status table. */
   protected onInvalidSignature(failure: InkboxSignatureFailure, req: InkboxRequest): never {
     const status = inkboxSignatureFailureStatus(failure.reason);
+    recordInkboxRejection(req, failure.reason);
     const requestId = req.headers[INKBOX_REQUEST_ID_HEADER];
     const shownId = typeof requestId === 'string' ? requestId.slice(0, 64) : 'none';
     this.logger.warn(`Rejected webhook (request id ${shownId}): ${failure.reason}: ${failure.message}`);

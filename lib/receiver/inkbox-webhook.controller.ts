@@ -1,10 +1,13 @@
 import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards, type Type } from '@nestjs/common';
 import { INKBOX_VERIFIED } from '../inkbox.constants.js';
-import { InkboxEventDispatcher } from '../handlers/inkbox-event.dispatcher.js';
+import { InkboxEventDispatcher, inkboxEventKey } from '../handlers/inkbox-event.dispatcher.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.js';
+import { recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
+import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
+import { InkboxTelemetryGuard } from '../telemetry/inkbox-telemetry.guard.js';
 
 /** The body of every 2xx answer to Inkbox. */
 export interface InkboxWebhookResponse {
@@ -20,19 +23,29 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
   if (route.version !== undefined) options.version = route.version as ControllerOptions['version'];
 
   @Controller(options)
-  @UseGuards(InkboxSignatureGuard)
+  @UseGuards(InkboxTelemetryGuard, InkboxSignatureGuard)
   class InkboxWebhookController {
-    constructor(private readonly dispatcher: InkboxEventDispatcher) {}
+    constructor(
+      private readonly dispatcher: InkboxEventDispatcher,
+      private readonly telemetry: InkboxTelemetry,
+    ) {}
 
     @Post()
     @HttpCode(HttpStatus.OK)
     async receive(@Req() req: InkboxRequest): Promise<InkboxWebhookResponse> {
-      const event = readVerifiedInkboxEvent(req);
+      let event;
+      try {
+        event = readVerifiedInkboxEvent(req);
+      } catch (error) {
+        recordInkboxRejection(req, 'invalid_payload');
+        throw error;
+      }
       const verified = req[INKBOX_VERIFIED]!;
-      const result = await this.dispatcher.dispatch(event, getInkboxRawBody(req)!, {
-        requestId: verified.requestId,
-        params: req.params ?? {},
-      });
+      const rawBody = getInkboxRawBody(req)!;
+      const result = await this.telemetry.withReceive(req, () =>
+        this.dispatcher.dispatch(event, rawBody, { requestId: verified.requestId, params: req.params ?? {} }),
+      );
+      this.telemetry.finishReceive(req, { eventType: event.event_type, eventId: inkboxEventKey(event, rawBody), requestId: verified.requestId }, result.outcome);
       switch (result.outcome) {
         case 'processed':
         case 'ignored':
