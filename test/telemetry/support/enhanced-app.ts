@@ -169,6 +169,7 @@ export interface EnhancedAppOptions {
   inkbox?: Partial<InkboxModuleOptions>;
   imports?: Array<DynamicModule | Type<unknown>>;
   providers?: Array<Type<unknown>>;
+  controllers?: Array<Type<unknown>>;
   withFilter?: boolean;
   logger?: import('@nestjs/common').LoggerService | false;
 }
@@ -180,6 +181,7 @@ export function buildEnhancedModule(options: EnhancedAppOptions): Type<unknown> 
 
   @Module({
     imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...options.inkbox }), RecorderModule, HandlersModule, ...(options.imports ?? [])],
+    controllers: options.controllers ?? [],
     providers: [
       { provide: APP_INTERCEPTOR, useClass: GlobalInterceptor },
       { provide: APP_GUARD, useClass: GlobalDenyGuard },
