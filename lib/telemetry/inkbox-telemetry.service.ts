@@ -88,10 +88,10 @@ export class InkboxTelemetry {
   /** Records the outcome of a verified delivery and ends its `inkbox.receive` span. */
   finishReceive(req: object, delivery: { eventType: string; eventId: string; requestId: string }, outcome: InkboxDeliveryOutcome): void {
     const state = (req as Record<symbol, ReceiveState | undefined>)[RECEIVE];
-    const durationMs = state ? Math.round(performance.now() - state.started) : undefined;
-    this.logger.debug(
-      new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, { ...delivery, outcome, durationMs }),
-    );
+    if (Logger.isLevelEnabled('debug')) {
+      const durationMs = state ? Math.round(performance.now() - state.started) : undefined;
+      this.logger.debug(new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, { ...delivery, outcome, durationMs }));
+    }
     if (!this.api || !this.instruments) return;
     this.instruments.deliveries.add(1, { event_type: delivery.eventType, outcome });
     if (!state || state.ended) return;
