@@ -40,11 +40,11 @@ export class InkboxHandlerRunner {
       const result = await scope.run(() => handler.invoke(event, delivery));
       if (result === INKBOX_HANDLER_SKIPPED) {
         const durationMs = scope.end('ignored');
-        if (Logger.isLevelEnabled('debug')) this.logger.debug(new InkboxLogEntry(`Handler ${handler.id} skipped ${describe(event, delivery)}: a guard returned false`, { ...fields, outcome: 'ignored', durationMs }));
+        this.logger.debug(new InkboxLogEntry(`Handler ${handler.id} skipped ${describe(event, delivery)}: a guard returned false`, { ...fields, outcome: 'ignored', durationMs }));
         return { outcome: 'ignored', durationMs };
       }
       const durationMs = scope.end('processed');
-      if (Logger.isLevelEnabled('debug')) this.logger.debug(new InkboxLogEntry(`Handler ${handler.id} processed ${describe(event, delivery)}`, { ...fields, outcome: 'processed', durationMs }));
+      this.logger.debug(new InkboxLogEntry(`Handler ${handler.id} processed ${describe(event, delivery)}`, { ...fields, outcome: 'processed', durationMs }));
       return { outcome: 'processed', durationMs };
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));

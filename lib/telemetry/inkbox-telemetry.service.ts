@@ -10,7 +10,7 @@ import {
   INKBOX_METRICS,
   INKBOX_RECEIVE_SPAN,
 } from './inkbox-telemetry.constants.js';
-import { loadOpenTelemetryApi, type OtelApi, type OtelContext, type OtelCounter, type OtelHistogram, type OtelMeter, type OtelSpan, type OtelTracer } from './otel-api.js';
+import { loadOpenTelemetryApi, type OtelApi, type OtelContext, type OtelCounter, type OtelHistogram, type OtelMeter, type OtelObservableGauge, type OtelSpan, type OtelTracer } from './otel-api.js';
 
 /** Outcome of one delivery, as recorded on `inkbox.receive` and `inkbox.deliveries`. */
 export type InkboxDeliveryOutcome = 'processed' | 'ignored' | 'duplicate' | 'failed' | 'queued' | 'in-flight' | 'store-unavailable';
@@ -54,6 +54,7 @@ export class InkboxTelemetry {
   private readonly logger = new Logger('InkboxWebhook');
   private readonly api: OtelApi | null = loadOpenTelemetryApi();
   private readonly instruments: Instruments | null = this.api ? createInstruments(this.api) : null;
+  private queueGauge: OtelObservableGauge | undefined;
 
   /** True when `@opentelemetry/api` was found. */
   get enabled(): boolean {
@@ -88,10 +89,8 @@ export class InkboxTelemetry {
   /** Records the outcome of a verified delivery and ends its `inkbox.receive` span. */
   finishReceive(req: object, delivery: { eventType: string; eventId: string; requestId: string }, outcome: InkboxDeliveryOutcome): void {
     const state = (req as Record<symbol, ReceiveState | undefined>)[RECEIVE];
-    if (Logger.isLevelEnabled('debug')) {
-      const durationMs = state ? Math.round(performance.now() - state.started) : undefined;
-      this.logger.debug(new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, { ...delivery, outcome, durationMs }));
-    }
+    const durationMs = state ? Math.round(performance.now() - state.started) : undefined;
+    this.logger.debug(new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, { ...delivery, outcome, durationMs }));
     if (!this.api || !this.instruments) return;
     this.instruments.deliveries.add(1, { event_type: delivery.eventType, outcome });
     if (!state || state.ended) return;
@@ -135,8 +134,8 @@ export class InkboxTelemetry {
    */
   observeQueue(read: () => Promise<Record<string, number>> | Record<string, number>): void {
     if (!this.instruments) return;
-    const gauge = this.instruments.meter.createObservableGauge(INKBOX_METRICS.queueJobs, { description: 'Jobs of the Inkbox delivery queue, by state.' });
-    gauge.addCallback(async (result) => {
+    this.queueGauge ??= this.instruments.meter.createObservableGauge(INKBOX_METRICS.queueJobs, { description: 'Jobs of the Inkbox delivery queue, by state.' });
+    this.queueGauge.addCallback(async (result) => {
       try {
         const counts = await read();
         for (const [state, value] of Object.entries(counts)) if (Number.isFinite(value)) result.observe(value, { state });

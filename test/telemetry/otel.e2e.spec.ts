@@ -6,6 +6,7 @@ import {
   INKBOX_HANDLE_SPAN,
   INKBOX_RECEIVE_SPAN,
   InkboxHandlerRunner,
+  InkboxTelemetry,
   OnInkboxEvent,
   injectInkboxTraceContext,
   runWithInkboxTraceContext,
@@ -133,6 +134,12 @@ describe.each(ADAPTERS)('OpenTelemetry traces and metrics (%s)', (adapter) => {
     const { receive } = await traceOf((s) => attr(s, 'inkbox.rejected_reason') !== undefined, 2);
     expect(receive.attributes['inkbox.rejected_reason']).toBe('invalid_payload');
     expect(await sdk.metricValue('inkbox.rejections', { reason: 'invalid_payload' })).toBe(before + 1);
+  });
+
+  it('observeQueue reports queue depth as the gauge inkbox.queue.jobs {state}', async () => {
+    app.get(InkboxTelemetry).observeQueue(async () => ({ [`waiting-${adapter}`]: 3, [`failed-${adapter}`]: 1 }));
+    expect(await sdk.metricValue('inkbox.queue.jobs', { state: `waiting-${adapter}` })).toBe(3);
+    expect(await sdk.metricValue('inkbox.queue.jobs', { state: `failed-${adapter}` })).toBe(1);
   });
 
   it('trace context carried in a plain object lets a later (queue worker) handler run join the delivery trace', async () => {
