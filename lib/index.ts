@@ -88,3 +88,20 @@ export {
   DEFAULT_INKBOX_REDIS_COMMAND_TIMEOUT_MS,
   type InkboxRedisStoreOptions,
 } from './idempotency/inkbox-redis.store.js';
+
+export { INKBOX_CONTEXT_TYPE, getInkboxContext, type InkboxContextType, type InkboxHandlerArguments } from './handlers/inkbox-execution-context.js';
+export { OnInkboxHandlerError } from './telemetry/on-inkbox-handler-error.decorator.js';
+export type { InkboxHandlerErrorInfo, InkboxHandlerErrorHook } from './telemetry/inkbox-handler-error.interface.js';
+export { InkboxHandlerRunner, type InkboxHandlerRun } from './handlers/inkbox-handler.runner.js';
+export type { InkboxHandler } from './handlers/inkbox-handler.interface.js';
+export { InkboxTelemetry, type InkboxDeliveryOutcome, type InkboxHandlerOutcome, type InkboxHandleScope } from './telemetry/inkbox-telemetry.service.js';
+export { INKBOX_RECEIVE_SPAN, INKBOX_HANDLE_SPAN, INKBOX_ATTRIBUTES, INKBOX_METRICS } from './telemetry/inkbox-telemetry.constants.js';
+export { injectInkboxTraceContext, runWithInkboxTraceContext, type InkboxTraceCarrier } from './telemetry/inkbox-trace-context.js';
+export {
+  InkboxHealthIndicator,
+  type InkboxHealthCheckOptions,
+  type InkboxHealthResult,
+  type InkboxQueueHealth,
+  type InkboxQueueHealthProbe,
+} from './telemetry/inkbox-health.indicator.js';
+export { InkboxLogEntry, type InkboxLogFields } from './telemetry/inkbox-log-entry.js';

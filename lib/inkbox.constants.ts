@@ -49,3 +49,5 @@ export const INKBOX_CAPTURE_ERROR = Symbol.for('nestjs-inkbox:capture-error');
 export const INKBOX_VERIFIED = Symbol.for('nestjs-inkbox:verified');
 /** Request property holding the parsed, validated event (set by the interceptor). */
 export const INKBOX_EVENT = Symbol.for('nestjs-inkbox:event');
+/** Metadata key under which `@OnInkboxHandlerError` marks its methods. */
+export const INKBOX_HANDLER_ERROR_METADATA = 'nestjs-inkbox:handler-error';

@@ -4,6 +4,7 @@ import { INKBOX_ADMIN_PROVIDERS } from './admin/index.js';
 import { InkboxEventDispatcher } from './handlers/inkbox-event.dispatcher.js';
 import { InkboxHandlerExplorer } from './handlers/inkbox-handler.explorer.js';
 import { InkboxIncomingCallDispatcher } from './handlers/inkbox-incoming-call.dispatcher.js';
+import { InkboxHandlerRunner } from './handlers/inkbox-handler.runner.js';
 import { createInkboxIdempotencyStore } from './idempotency/create-idempotency-store.js';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from './inkbox.constants.js';
 import { INKBOX_MODULE_OPTIONS, InkboxConfigurableModule } from './inkbox.module-definition.js';
@@ -12,6 +13,9 @@ import type { InkboxIdempotencyStore } from './idempotency/inkbox-idempotency-st
 import { InkboxRawBodyCapture } from './receiver/inkbox-raw-body.capture.js';
 import { InkboxRawBodyInterceptor } from './receiver/inkbox-raw-body.interceptor.js';
 import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
+import { InkboxHealthIndicator } from './telemetry/inkbox-health.indicator.js';
+import { InkboxTelemetry } from './telemetry/inkbox-telemetry.service.js';
+import { InkboxTelemetryGuard } from './telemetry/inkbox-telemetry.guard.js';
 
 /**
  * Receives Inkbox webhooks: captures the raw body of the webhook route, verifies signatures,
@@ -32,9 +36,22 @@ import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
     InkboxIncomingCallDispatcher,
+    InkboxTelemetry,
+    InkboxTelemetryGuard,
+    InkboxHandlerRunner,
+    InkboxHealthIndicator,
     ...INKBOX_ADMIN_PROVIDERS,
   ],
-  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher, ...INKBOX_ADMIN_PROVIDERS],
+  exports: [
+    INKBOX_RESOLVED_OPTIONS,
+    InkboxSignatureGuard,
+    InkboxRawBodyInterceptor,
+    InkboxEventDispatcher,
+    InkboxTelemetry,
+    InkboxHandlerRunner,
+    InkboxHealthIndicator,
+    ...INKBOX_ADMIN_PROVIDERS,
+  ],
 })
 export class InkboxModule extends InkboxConfigurableModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store?: InkboxIdempotencyStore | null) {

@@ -11,6 +11,9 @@ import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 import { InkboxHandlerExplorer } from './inkbox-handler.explorer.js';
 import { inkboxLogValue } from '../receiver/inkbox-log-value.js';
+import { INKBOX_HANDLER_SKIPPED } from './inkbox-handler.pipeline.js';
+import { InkboxHandlerRunner } from './inkbox-handler.runner.js';
+import { InkboxLogEntry, type InkboxLogFields } from '../telemetry/inkbox-log-entry.js';
 
 interface EmitterLike {
   emitAsync(event: string, ...values: unknown[]): Promise<unknown[]>;
@@ -49,6 +52,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     private readonly discovery: DiscoveryService,
     @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
     @Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store: InkboxIdempotencyStore | null,
+    private readonly runner: InkboxHandlerRunner,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -103,10 +107,10 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     } catch (error) {
       const detail = (error as Error)?.message ?? String(error);
       if (idempotency.onStoreError === 'open') {
-        this.logger.warn(`Idempotency store unavailable (${detail}); running the handlers of ${this.describe(event, context)} without duplicate protection (onStoreError: 'open').`);
+        this.logger.warn(this.entry(`Idempotency store unavailable (${detail}); running the handlers of ${this.describe(event, context)} without duplicate protection (onStoreError: 'open').`, event, context));
         return this.runAll(event, context, handlers);
       }
-      this.logger.error(`Idempotency store unavailable (${detail}); answering 503 for ${this.describe(event, context)} so Inkbox retries later.`);
+      this.logger.error(this.entry(`Idempotency store unavailable (${detail}); answering 503 for ${this.describe(event, context)} so Inkbox retries later.`, event, context, { outcome: 'store-unavailable' }));
       return { outcome: 'store-unavailable', message: 'The idempotency store is unavailable; retry later.' };
     }
     const leased = new Set(claim.run);
@@ -121,49 +125,62 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
         const took = Date.now() - started;
         if (took > idempotency.leaseMs) {
           this.logger.warn(
-            `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
-              'a redelivery in that time may have run it again. Raise leaseMs above your slowest handler.',
+            this.entry(
+              `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
+                'a redelivery in that time may have run it again. Raise leaseMs above your slowest handler.',
+              event,
+              context,
+              { handler: handler.id, durationMs: took },
+            ),
           );
         }
         try {
-          if (error === undefined) await this.store!.complete(context.eventKey, handler.id, claim.token, claimOptions);
+          if (!isFailure(error)) await this.store!.complete(context.eventKey, handler.id, claim.token, claimOptions);
           else await this.store!.release(context.eventKey, handler.id, claim.token);
         } catch (storeError) {
           const detail = (storeError as Error)?.message ?? String(storeError);
-          if (error === undefined) {
-            this.logger.error(`Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`);
+          if (!isFailure(error)) {
+            this.logger.error(this.entry(`Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`, event, context, { handler: handler.id }));
           } else {
-            this.logger.error(`Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`);
+            this.logger.error(this.entry(`Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`, event, context, { handler: handler.id }));
           }
         }
         return error;
       }),
     );
-    const failed = chosen.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
+    const failed = chosen.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
     if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
-    return { outcome: 'processed' };
+    return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
   }
 
   private async runAll(event: InkboxEvent, context: InkboxDeliveryContext, handlers: readonly InkboxHandler[]): Promise<InkboxDispatchResult> {
     const errors = await Promise.all(handlers.map((h) => this.invoke(h, event, context)));
-    const failed = handlers.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
-    return failed.length > 0 ? { outcome: 'failed', failed, retriesFailedOnly: false } : { outcome: 'processed' };
+    const failed = handlers.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
+    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: false };
+    return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
   }
 
-  /** Calls one handler; resolves to its error, or undefined on success. Logs the failure. */
+  /**
+   * Runs one handler (span, timing, logs, error hooks: see InkboxHandlerRunner); resolves to its
+   * error, `INKBOX_HANDLER_SKIPPED` when a guard skipped it, or undefined on success.
+   */
   private async invoke(handler: InkboxHandler, event: InkboxEvent, context: InkboxDeliveryContext): Promise<unknown> {
-    try {
-      await handler.invoke(event, context);
-      return undefined;
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      this.logger.error(`Handler ${handler.id} failed for ${this.describe(event, context)}: ${err.message}`, err.stack);
-      return err;
-    }
+    const run = await this.runner.run(handler, event, context);
+    if (run.outcome === 'failed') return run.error;
+    return run.outcome === 'ignored' ? INKBOX_HANDLER_SKIPPED : undefined;
+  }
+
+  private entry(message: string, event: InkboxEvent, context: InkboxDeliveryContext, fields: InkboxLogFields = {}): InkboxLogEntry {
+    return new InkboxLogEntry(message, { eventId: context.eventKey, eventType: event.event_type, requestId: context.requestId, ...fields });
   }
 
   private describe(event: InkboxEvent, context: InkboxDeliveryContext): string {
     return `${inkboxLogValue(event.event_type, 64)} event ${inkboxLogValue(context.eventKey)} (request ${inkboxLogValue(context.requestId, 64)})`;
   }
+}
+
+/** True for a handler result that is a failure (neither success nor a guard's skip). */
+function isFailure(result: unknown): boolean {
+  return result !== undefined && result !== INKBOX_HANDLER_SKIPPED;
 }

@@ -1,13 +1,17 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import { expandInkboxEventPattern } from '../events/inkbox-event-types.js';
-import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
+import { INKBOX_EVENT_HANDLER_METADATA, INKBOX_HANDLER_ERROR_METADATA } from '../inkbox.constants.js';
+import type { InkboxHandlerErrorHook } from '../telemetry/inkbox-handler-error.interface.js';
+import { createInkboxHandlerPipeline } from './inkbox-handler.pipeline.js';
 import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 
 /**
  * Finds every `@OnInkboxEvent` method of the app's providers and controllers at startup, once per
  * instance (alias providers are skipped, so no handler fires twice), and indexes them by type.
+ * Each handler is wrapped once in Nest's guards and interceptors (context type `'inkbox'`).
+ * Also collects the `@OnInkboxHandlerError` methods.
  */
 @Injectable()
 export class InkboxHandlerExplorer implements OnModuleInit {
@@ -16,11 +20,18 @@ export class InkboxHandlerExplorer implements OnModuleInit {
   private wildcard: InkboxHandler[] = [];
   private readonly merged = new Map<string, readonly InkboxHandler[]>();
   private explored = false;
+  private readonly hooks: InkboxHandlerErrorHook[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly contextCreator: ExternalContextCreator,
   ) {}
+
+  /** The `@OnInkboxHandlerError` methods found, bound to their instances. */
+  get errorHooks(): readonly InkboxHandlerErrorHook[] {
+    return this.hooks;
+  }
 
   onModuleInit(): void {
     this.explore();
@@ -84,7 +95,9 @@ export class InkboxHandlerExplorer implements OnModuleInit {
       if (!prototype) continue;
       const className = (instance.constructor as { name?: string } | undefined)?.name || String(wrapper.name);
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const types = this.typesOf((prototype as Record<string, unknown>)[methodName]);
+        const method = (prototype as Record<string, unknown>)[methodName];
+        if (typeof method === 'function' && Reflect.getMetadata(INKBOX_HANDLER_ERROR_METADATA, method) === true) this.addErrorHook(wrapper, methodName, seen);
+        const types = this.typesOf(method);
         if (!types) continue;
         const methods = seen.get(instance) ?? new Set<string>();
         if (methods.has(methodName)) continue;
@@ -96,7 +109,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
         const handler: InkboxHandler = {
           id: count === 1 ? base : `${base}#${count}`,
           types,
-          invoke: (event, delivery) => instance[methodName]!(event, delivery),
+          invoke: createInkboxHandlerPipeline(this.contextCreator, instance, methodName),
         };
         // a family pattern ('text.*') stands for each of its event types; a handler is listed once per type
         for (const type of new Set(types.flatMap(expandInkboxEventPattern))) {
@@ -106,5 +119,20 @@ export class InkboxHandlerExplorer implements OnModuleInit {
       }
     }
     this.logger.log(`Inkbox handlers: ${this.handlers.map((h) => `${h.id} (${h.types.join(', ')})`).join('; ') || 'none'}`);
+  }
+
+  private addErrorHook(wrapper: { instance: unknown; isDependencyTreeStatic(): boolean; name: unknown }, methodName: string, seen: Map<object, Set<string>>): void {
+    const instance = wrapper.instance as Record<string, (info: unknown) => unknown> | undefined;
+    if (!wrapper.isDependencyTreeStatic()) {
+      this.logger.warn(`@OnInkboxHandlerError on ${String(wrapper.name)}.${methodName} is ignored: the provider must be a singleton.`);
+      return;
+    }
+    if (!instance) return;
+    const key = `hook:${methodName}`;
+    const methods = seen.get(instance) ?? new Set<string>();
+    if (methods.has(key)) return;
+    methods.add(key);
+    seen.set(instance, methods);
+    this.hooks.push((info) => instance[methodName]!(info));
   }
 }

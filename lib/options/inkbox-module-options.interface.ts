@@ -1,5 +1,6 @@
 import type { ControllerOptions } from '@nestjs/common';
 import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
+import type { InkboxHandlerErrorHook } from '../telemetry/inkbox-handler-error.interface.js';
 
 /** What a signing-key resolver is told about a delivery. The body is untrusted and is not given. */
 export interface InkboxKeyContext {
@@ -102,6 +103,11 @@ export interface InkboxModuleOptions {
   idempotency?: false | InkboxIdempotencyOptions;
   /** Also emit each verified event as `inkbox.<event_type>` through `@nestjs/event-emitter`. Default false. */
   emitEvents?: boolean;
+  /**
+   * Called with `{ error, event, delivery, handler }` for every handler failure (e.g. to report to
+   * Sentry), besides any `@OnInkboxHandlerError()` method. Not awaited; cannot change the answer.
+   */
+  onHandlerError?: InkboxHandlerErrorHook;
   /** The synchronous incoming-call webhook (`@OnInkboxIncomingCall()`). */
   incomingCall?: InkboxIncomingCallOptions;
 }
@@ -142,5 +148,6 @@ export interface ResolvedInkboxOptions {
   readonly registerWebhooks: ResolvedInkboxRegisterWebhooks | undefined;
   readonly idempotency: false | Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>;
   readonly emitEvents: boolean;
+  readonly onHandlerError: InkboxHandlerErrorHook | undefined;
   readonly incomingCall: Required<InkboxIncomingCallOptions>;
 }

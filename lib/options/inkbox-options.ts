@@ -58,6 +58,12 @@ function positiveNumber(value: unknown, name: string, fallback: number, min = 0)
   return value;
 }
 
+function handlerErrorHook(value: unknown): ResolvedInkboxOptions['onHandlerError'] {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'function') throw new InkboxConfigurationError('onHandlerError, when given, must be a function ({ error, event, delivery, handler }) => void.');
+  return value as ResolvedInkboxOptions['onHandlerError'];
+}
+
 /** Normalises a webhook path: no leading or trailing slash. */
 export function normalizeWebhookPath(path: string | undefined, option: 'webhookPath' | 'incomingCallPath' = 'webhookPath'): string {
   const fallback = option === 'webhookPath' ? DEFAULT_WEBHOOK_PATH : DEFAULT_INCOMING_CALL_PATH;
@@ -149,6 +155,7 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     incomingCall: {
       timeoutMs: positiveNumber(options.incomingCall?.timeoutMs, 'incomingCall.timeoutMs', DEFAULT_INCOMING_CALL_TIMEOUT_MS, 1),
     },
+    onHandlerError: handlerErrorHook(options.onHandlerError),
   };
 }
 

@@ -9,6 +9,7 @@ import { createExpressCaptureMatcher, type ExpressAppLike, type ExpressRequestLi
 import { installFastifyInkboxCapture, type FastifyInstanceLike } from './inkbox-fastify.capture.js';
 import { readInkboxRawBody, type InkboxCaptureRequest } from './inkbox-raw-body.reader.js';
 import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
+import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
 import { inkboxBodyTooLarge, inkboxErrorBody, precheckInkboxRequest, type InkboxEarlyRejection } from './inkbox-request.precheck.js';
 
 type Middleware = (req: IncomingMessage & ExpressRequestLike, res: ServerResponse, next: () => void) => void;
@@ -51,6 +52,7 @@ export class InkboxRawBodyCapture implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
+    private readonly telemetry: InkboxTelemetry,
   ) {
     const init$ = (adapterHost as HttpAdapterHost & { init$?: Observable<void> }).init$;
     if (init$) init$.subscribe(() => this.install(false));
@@ -69,7 +71,10 @@ export class InkboxRawBodyCapture implements OnModuleInit {
     const type = adapter.getType?.();
     const { maxBodyBytes: maxBytes, toleranceSeconds } = this.options;
     const log = inkboxRejectionLogFor(this.options);
-    const onReject = (rejection: InkboxEarlyRejection, headers: IncomingMessage['headers']) => log.reject(rejection.status, rejection.reason, rejection.message, headers);
+    const onReject = (rejection: InkboxEarlyRejection, headers: IncomingMessage['headers']) => {
+      this.telemetry.recordEarlyRejection({ headers }, rejection.reason);
+      log.reject(rejection.status, rejection.reason, rejection.message, headers);
+    };
     if (type === 'fastify') {
       const instance = adapter.getInstance?.() as FastifyInstanceLike;
       this.problem = installFastifyInkboxCapture(instance, { maxBytes, toleranceSeconds, onReject, late });

@@ -13,6 +13,7 @@ import { isJsonContentType } from './inkbox-content-type.js';
 import { isInkboxCapturedHandler } from './inkbox-captured-route.decorator.js';
 import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
+import { inkboxCaptureRejectionReason, recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
 import {
   inkboxSignatureFailureStatus,
   verifyInkboxSignature,
@@ -48,12 +49,14 @@ export class InkboxSignatureGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<InkboxRequest>();
     const captureError = req[INKBOX_CAPTURE_ERROR];
     if (captureError) {
+      recordInkboxRejection(req, inkboxCaptureRejectionReason(captureError.status));
       if (captureError.status === 500) this.logger.error(captureError.message);
       else this.reject(req, captureError.status, 'capture', captureError.message);
       throw inkboxHttpError(captureError.status, captureError.message);
     }
     if (!isJsonContentType(req.headers['content-type'])) {
       const message = 'Inkbox webhooks are JSON: Content-Type must be application/json.';
+      recordInkboxRejection(req, 'unsupported_media_type');
       this.reject(req, HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', message);
       throw inkboxHttpError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, message);
     }
@@ -63,6 +66,7 @@ export class InkboxSignatureGuard implements CanActivate {
         // the module's own route: the capture did not see this request as going here (for
         // example a rewrite of the URL after the capture ran); the client's doing, not a setup error
         const message = 'The webhook body was not captured for this request URL: send deliveries to the webhook path exactly as configured.';
+        recordInkboxRejection(req, 'not_captured');
         this.reject(req, HttpStatus.BAD_REQUEST, 'not_captured', message);
         throw inkboxHttpError(HttpStatus.BAD_REQUEST, message);
       }
@@ -109,6 +113,7 @@ export class InkboxSignatureGuard implements CanActivate {
   /** Called when verification fails; throws the HTTP error of the status table. */
   protected onInvalidSignature(failure: InkboxSignatureFailure, req: InkboxRequest): never {
     const status = inkboxSignatureFailureStatus(failure.reason);
+    recordInkboxRejection(req, failure.reason);
     this.reject(req, status, failure.reason, failure.message);
     const message =
       failure.reason === 'no_signing_key' ? 'No signing key is configured for this delivery, so its signature cannot be checked.' : failure.message;

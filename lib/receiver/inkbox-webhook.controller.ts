@@ -3,11 +3,14 @@ import { INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { InkboxCapturedRoute } from './inkbox-captured-route.decorator.js';
 import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
-import { InkboxEventDispatcher } from '../handlers/inkbox-event.dispatcher.js';
+import { InkboxEventDispatcher, inkboxEventKey } from '../handlers/inkbox-event.dispatcher.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.js';
+import { recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
+import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
+import { InkboxTelemetryGuard } from '../telemetry/inkbox-telemetry.guard.js';
 
 /** The body of every 2xx answer to Inkbox. */
 export interface InkboxWebhookResponse {
@@ -23,11 +26,12 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
   if (route.version !== undefined) options.version = route.version as ControllerOptions['version'];
 
   @Controller(options)
-  @UseGuards(InkboxSignatureGuard)
+  @UseGuards(InkboxTelemetryGuard, InkboxSignatureGuard)
   class InkboxWebhookController {
     constructor(
       private readonly dispatcher: InkboxEventDispatcher,
       @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
+      private readonly telemetry: InkboxTelemetry,
     ) {}
 
     @Post()
@@ -47,12 +51,19 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
     }
 
     private async handle(req: InkboxRequest): Promise<InkboxWebhookResponse> {
-      const event = readVerifiedInkboxEvent(req);
+      let event;
+      try {
+        event = readVerifiedInkboxEvent(req);
+      } catch (error) {
+        recordInkboxRejection(req, 'invalid_payload');
+        throw error;
+      }
       const verified = req[INKBOX_VERIFIED]!;
-      const result = await this.dispatcher.dispatch(event, getInkboxRawBody(req)!, {
-        requestId: verified.requestId,
-        params: req.params ?? {},
-      });
+      const rawBody = getInkboxRawBody(req)!;
+      const result = await this.telemetry.withReceive(req, () =>
+        this.dispatcher.dispatch(event, rawBody, { requestId: verified.requestId, params: req.params ?? {} }),
+      );
+      this.telemetry.finishReceive(req, { eventType: event.event_type, eventId: inkboxEventKey(event, rawBody), requestId: verified.requestId }, result.outcome);
       switch (result.outcome) {
         case 'processed':
         case 'ignored':

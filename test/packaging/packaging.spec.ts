@@ -45,6 +45,18 @@ describe('the packed tarball', () => {
     expect(readdirSync(join(consumer, 'node_modules/nestjs-inkbox/dist'))).toEqual(['cjs', 'esm']);
   });
 
+  it.each(['app.cjs', 'app.mjs'])('%s works without the optional @opentelemetry/api (telemetry off), and turns it on when present', (entry) => {
+    const hide = join(consumer, 'hide-opentelemetry.cjs');
+    expect(() => run(process.execPath, ['--require', hide, '-e', "require('@opentelemetry/api')"], consumer)).toThrow(/Cannot find module '@opentelemetry\/api'/);
+    const out = JSON.parse(run(process.execPath, ['--require', hide, join(consumer, entry)], consumer).trim());
+    expect(out.ok).toEqual([200, { outcome: 'processed' }]);
+    expect(out.forged).toBe(401);
+    const enabled = (args: string[]) =>
+      run(process.execPath, [...args, '--input-type=module', '-e', "import { InkboxTelemetry } from 'nestjs-inkbox'; console.log(new InkboxTelemetry().enabled)"], consumer).trim();
+    expect(enabled(['--require', hide])).toBe('false');
+    expect(enabled([])).toBe('true');
+  });
+
   it('type-checks from TypeScript consumers in both module formats (exports map types)', () => {
     run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(consumer, 'tsconfig.json')], consumer);
   });
