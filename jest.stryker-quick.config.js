@@ -4,5 +4,10 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   roots: ['<rootDir>/lib', '<rootDir>/test/guarantees'],
-  testMatch: ['<rootDir>/lib/**/*.spec.ts', '<rootDir>/test/guarantees/signature.property.spec.ts'],
+  testMatch: ['<rootDir>/lib/signature/**/*.spec.ts', '<rootDir>/lib/receiver/**/*.spec.ts', '<rootDir>/test/guarantees/signature.property.spec.ts'],
+  transform: {
+    ...base.transform,
+    // transpile only: the type check is the build's job, not each mutant's
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
 };
