@@ -1,5 +1,4 @@
-import { verifyInkboxSignature } from '../signature/inkbox-signature.js';
-import { inkboxSignatureFailureStatus } from '../signature/inkbox-signature.js';
+import { inkboxSignatureFailureStatus, verifyInkboxSignature } from '../signature/inkbox-signature.js';
 import { isJsonContentType } from './inkbox-content-type.js';
 
 /** Headers as Node, Express and Fastify hold them. */

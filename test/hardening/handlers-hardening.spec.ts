@@ -2,7 +2,7 @@ import { Injectable, type INestApplication } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { InkboxEvent, OnInkboxEvent } from '../../lib';
 import { createInkboxEvent, signInkboxWebhook } from '../../lib/testing';
-import { APP_KINDS, KEY, makeHardenApp } from './harden-app';
+import { APP_KINDS, KEY, makeHardenApp, rejectionLines } from './harden-app';
 import { listen, rawRequest } from './raw-http';
 
 const PATH = '/inkbox/webhooks';
@@ -137,7 +137,7 @@ describe.each(APP_KINDS)('dispatch semantics — %s', (kind) => {
         await g.opened;
       }
     }
-    const { app } = await makeHardenApp(kind, {}, { providers: [Handlers] });
+    const { app, logger } = await makeHardenApp(kind, {}, { providers: [Handlers] });
     try {
       const port = await listen(app);
       const event = createInkboxEvent('message.received');
@@ -145,11 +145,37 @@ describe.each(APP_KINDS)('dispatch semantics — %s', (kind) => {
       await g.arrived;
       const second = await deliver(port, event);
       expect(second.status).toBe(409);
+      expect(rejectionLines(logger).filter((l) => l.includes('with 409'))).toHaveLength(1);
       g.open();
       expect((await first).status).toBe(500);
       expect((await deliver(port, event)).body).toEqual({ outcome: 'duplicate' });
     } finally {
       g.open();
+      await app.close();
+    }
+  });
+});
+
+describe.each(APP_KINDS)('an unreachable idempotency store — %s', (kind) => {
+  it('answers 503 and logs the rejection once', async () => {
+    @Injectable()
+    class Handler {
+      @OnInkboxEvent('message.received')
+      on() {}
+    }
+    const broken = {
+      claim: async () => {
+        throw new Error('store down');
+      },
+      complete: async () => undefined,
+      release: async () => undefined,
+    };
+    const { app, logger } = await makeHardenApp(kind, { idempotency: { store: broken } }, { providers: [Handler] });
+    try {
+      const port = await listen(app);
+      expect((await deliver(port, createInkboxEvent('message.received'))).status).toBe(503);
+      expect(rejectionLines(logger).filter((l) => l.includes('with 503'))).toHaveLength(1);
+    } finally {
       await app.close();
     }
   });

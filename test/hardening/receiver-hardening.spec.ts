@@ -164,3 +164,32 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
     });
   });
 });
+
+describe('a request that reaches the webhook route uncaptured (Express, URL rewritten after the capture)', () => {
+  it('is a 400 saying so, never a 500 with setup advice', async () => {
+    const { app, logger } = await makeHardenApp('express', {}, { providers: [Recorder] });
+    try {
+      const express = app.getHttpAdapter().getInstance() as { use(fn: (req: { url: string }, res: unknown, next: () => void) => void): void };
+      // a rewrite of the app's own, added after the capture: the router then sends /alias to the webhook route
+      express.use((req, _res, next) => {
+        if (req.url === '/alias') req.url = PATH;
+        next();
+      });
+      const stack = (express as unknown as { router: { stack: Array<{ handle?: { name?: string } }> } }).router.stack;
+      const rewrite = stack.pop()!;
+      const capture = stack.findIndex((layer) => layer.handle?.name === 'nestjsInkboxRawBodyCapture');
+      expect(capture).toBeGreaterThanOrEqual(0);
+      stack.splice(capture + 1, 0, rewrite); // right behind the capture, ahead of the parsers and routes
+      const port = await listen(app);
+      const s = signed(createInkboxEvent('message.received'));
+      const res = await rawRequest(port, 'POST', '/alias', s.headers, s.body);
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).message).toMatch(/not captured/);
+      expect(res.body).not.toMatch(/rawBody/);
+      expect(app.get(Recorder).calls).toHaveLength(0);
+      expect(rejectionLines(logger)).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
