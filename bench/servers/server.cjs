@@ -157,7 +157,7 @@ async function ours(classValidatorPath, diagnosis = {}) {
     const { buildInstance } = require(LIBRARY_PARSER.replace('inkbox-event.parser.js', 'inkbox-event.transformer.js'));
     const { MessageReceivedEvent } = require(LIBRARY);
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    const limits = { maxDepth: 64, refusedKeys: new Set(['__proto__', 'constructor', 'prototype']) };
+    const limits = { maxDepth: 64 };
     parser.parseInkboxEvent = (raw) => buildInstance(MessageReceivedEvent, JSON.parse(decoder.decode(raw)), limits);
   }
   if (diagnosis.jsonOnly) {

@@ -96,23 +96,23 @@ function learnKey(target: Function, plan: ClassPlan, key: string): KeyPlan | fal
   }
 }
 
-function keyPlan(target: Function, plan: ClassPlan, key: string): KeyPlan {
-  let found = plan.keys.get(key);
-  if (found === undefined) {
-    if (plan.keys.size >= MAX_PROBED_KEYS) throw UNSUPPORTED;
-    found = learnKey(target, plan, key);
-    plan.keys.set(key, found);
-  }
+/** The plan of a key not seen before on this class (names of `Object.prototype` are declined without a probe). */
+function newKeyPlan(target: Function, plan: ClassPlan, key: string): KeyPlan {
+  if (PROTOTYPE_NAMES.has(key) || plan.keys.size >= MAX_PROBED_KEYS) throw UNSUPPORTED;
+  const found = learnKey(target, plan, key);
+  plan.keys.set(key, found);
   if (found === false) throw UNSUPPORTED;
   return found;
 }
 
-/** Limits the caller enforces on the payload: any breach makes the builder give up (the caller then explains it). */
+/**
+ * Limits the caller enforces on the payload: any breach makes the builder give up (the caller then
+ * explains it). Keys named like a member of `Object.prototype` (`__proto__`, `constructor`, …) or
+ * `prototype` are always declined.
+ */
 export interface InstanceBuilderLimits {
   /** Deepest nesting of objects and arrays allowed; the root object is at depth 0. */
   readonly maxDepth: number;
-  /** Keys the caller refuses anywhere in the payload. */
-  readonly refusedKeys: ReadonlySet<string>;
 }
 
 /**
@@ -131,7 +131,7 @@ function checkPlain(value: object, depth: number, limits: InstanceBuilderLimits)
     return;
   }
   for (const key in value) {
-    if (PROTOTYPE_NAMES.has(key) || limits.refusedKeys.has(key)) throw UNSUPPORTED;
+    if (PROTOTYPE_NAMES.has(key)) throw UNSUPPORTED;
     const item = (value as Record<string, unknown>)[key];
     if (item !== null && typeof item === 'object') checkPlain(item, depth + 1, limits);
   }
@@ -152,9 +152,12 @@ function toInstance(target: Function, plain: Record<string, unknown>, depth: num
   const plan = classPlan(target);
   if (!plan) throw UNSUPPORTED;
   const out = new (target as new () => Record<string, unknown>)();
+  const keys = plan.keys;
   for (const key in plain) {
-    if (PROTOTYPE_NAMES.has(key) || limits.refusedKeys.has(key)) throw UNSUPPORTED;
-    const found = keyPlan(target, plan, key);
+    // one lookup per key: a key seen before has its plan (false: declined), an unseen one is learnt
+    let found = keys.get(key);
+    if (found === undefined) found = newKeyPlan(target, plan, key);
+    else if (found === false) throw UNSUPPORTED;
     const value = plain[key];
     if (found !== null) out[key] = convert(value, found.type, depth + 1, limits);
     else {
@@ -165,7 +168,7 @@ function toInstance(target: Function, plain: Record<string, unknown>, depth: num
   return out;
 }
 
-const NO_LIMITS: InstanceBuilderLimits = { maxDepth: Infinity, refusedKeys: new Set() };
+const NO_LIMITS: InstanceBuilderLimits = { maxDepth: Infinity };
 
 /**
  * Builds what `plainToInstance(target, plain)` builds from a freshly parsed JSON object. What

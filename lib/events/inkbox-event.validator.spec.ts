@@ -27,6 +27,7 @@ import {
 import fc from 'fast-check';
 import { InkboxEvent } from './dto/inkbox-event.dto.js';
 import { INKBOX_EVENT_CLASSES } from './inkbox-event-types.js';
+import { InkboxPayloadError, toValidatedEvent } from './inkbox-event.parser.js';
 import { buildInstance } from './inkbox-event.transformer.js';
 import { isCompiledByFastPath, passesDecorators } from './inkbox-event.validator.js';
 import { InkboxMailContact } from './dto/mail-contact.dto.js';
@@ -334,5 +335,36 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
     expect(buildInstance(WithMethod, { label: 'l', describe: 'data' })).toBeUndefined();
     expect(buildInstance(WithMethod, { label: 'l' })).toStrictEqual(plainToInstance(WithMethod, { label: 'l' }));
     expect(plainToInstance(WithMethod, { label: 'l', describe: 'data' }).describe()).toBe('method');
+  });
+});
+
+describe('a DTO with a decorator the fast path does not compile', () => {
+  @ValidatorConstraint({ name: 'evenLength' })
+  class EvenLengthConstraint implements ValidatorConstraintInterface {
+    validate(value: unknown): boolean {
+      return typeof value === 'string' && value.length % 2 === 0;
+    }
+    defaultMessage(): string {
+      return '$property must have an even length';
+    }
+  }
+  class CustomEvent extends InkboxEvent {
+    @Validate(EvenLengthConstraint)
+    code!: string;
+  }
+  const envelope = { event_type: 'custom.event', timestamp: '2026-05-17T10:00:00.000Z', data: {} };
+
+  it('is left to class-validator, which rejects what the decorator rejects, in its own words', () => {
+    expect(isCompiledByFastPath(CustomEvent)).toBe(false);
+    expect(() => toValidatedEvent(CustomEvent, { ...envelope, code: 'odd' })).toThrow(new InkboxPayloadError(['code must have an even length']));
+    expect(() => toValidatedEvent(CustomEvent, { ...envelope, timestamp: 'later', code: 'odd' })).toThrow(
+      new InkboxPayloadError(['code must have an even length', 'timestamp must be a valid ISO 8601 date string']),
+    );
+  });
+
+  it('is accepted as class-validator accepts it, as an instance of the class', () => {
+    const event = toValidatedEvent(CustomEvent, { ...envelope, code: 'even' });
+    expect(event).toBeInstanceOf(CustomEvent);
+    expect(event).toStrictEqual(plainToInstance(CustomEvent, { ...envelope, code: 'even' }));
   });
 });
