@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { SignedRequestSource } from './lib/requests.mjs';
+import { compare as compareTimed } from './lib/timing.mjs';
 
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
@@ -19,45 +20,7 @@ const ROUNDS = config.rounds ?? 7;
 const BLOCK_MS = config.blockMs ?? 60;
 const KEY = config.inkboxKey ?? 'whsec_bench';
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Times `fn` in blocks of about BLOCK_MS; returns ns per call of each block. */
-function calibrate(fn) {
-  let n = 1;
-  for (;;) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (ms >= BLOCK_MS / 4 || n >= 1 << 24) return Math.max(1, Math.round((n * BLOCK_MS) / Math.max(ms, 0.001)));
-    n *= 4;
-  }
-}
-
-/** Alternates the contenders block by block for ROUNDS rounds; returns the median ns/op of each. */
-function compare(contenders) {
-  const names = Object.keys(contenders);
-  const counts = {};
-  for (const name of names) {
-    for (let i = 0; i < 3; i++) contenders[name](); // warm
-    counts[name] = calibrate(contenders[name]);
-  }
-  const samples = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 ? [...names].reverse() : names;
-    for (const name of order) {
-      const fn = contenders[name];
-      const n = counts[name];
-      const t = process.hrtime.bigint();
-      for (let i = 0; i < n; i++) fn();
-      samples[name].push(Number(process.hrtime.bigint() - t) / n);
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
-}
+const compare = (contenders) => compareTimed(contenders, { rounds: ROUNDS, blockMs: BLOCK_MS });
 
 function signedInkbox(size) {
   const source = new SignedRequestSource({ kind: 'inkbox', size, secret: KEY, inkboxEvent: createInkboxEvent('message.received') });

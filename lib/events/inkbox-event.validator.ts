@@ -99,10 +99,13 @@ function compileConstraint(targetName: string, metadata: ValidationMetadata, val
   // the plan is per constructor, so every object it sees has this constructor and this name
   const args: ValidationArguments = { targetName, property: metadata.propertyName, object: {}, value: undefined, constraints: metadata.constraints };
   const { validateIf, each } = metadata;
+  // read once: the call sites below are shared by every compiled constraint, a property load there would be megamorphic
+  const validate = validator.validate;
   const one = (object: object, value: unknown): boolean => {
     args.object = object;
     args.value = value;
-    const answer = validator.validate(value, args);
+    const answer = validate.call(validator, value, args);
+    if (typeof answer === 'boolean') return answer;
     if (isPromiseLike(answer)) throw UNDECIDED;
     return !!answer;
   };
@@ -113,7 +116,7 @@ function compileConstraint(targetName: string, metadata: ValidationMetadata, val
         for (const item of value instanceof Map ? value.values() : value) {
           args.object = object;
           args.value = value;
-          const answer = validator.validate(item, args);
+          const answer = validate.call(validator, item, args);
           if (isPromiseLike(answer)) throw UNDECIDED;
           if (!answer) return false;
         }
