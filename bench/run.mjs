@@ -249,7 +249,8 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
         for (const v of live) {
           sources.get(v.id).prepare(0);
           const warm = await runLoad({ ...common(v), seconds: timing.warm });
-          if (!clean(warm)) failures.push(`${v.id} ${size.label} warm-up: ${JSON.stringify({ ok: warm.ok, statuses: warm.statuses, ...warm.problems })}`);
+          // a warm-up too short for a slow answer on a busy machine is no harness failure; a wrong answer is
+          if (!clean(warm) && !(warm.ok === 0 && Object.keys(warm.statuses ?? {}).length === 0 && warm.problems.errors === 0)) failures.push(`${v.id} ${size.label} warm-up: ${JSON.stringify({ ok: warm.ok, statuses: warm.statuses, ...warm.problems })}`);
           estimate.set(v.id, warm.rps);
         }
         log(`${size.label}: ${live.length} servers warmed up; a settling round, then ${timing.cycles} rounds of ${timing.burst} s bursts each`);
@@ -267,7 +268,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             const cpuUsed = server.cpuSeconds() - cpuBefore;
             const stats = await server.stats();
             if (!clean(run)) failures.push(`${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`);
-            if (v.id !== 'ceiling' && stats.handled - handledBefore < run.ok) failures.push(`${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`);
+            if (!v.id.startsWith('ceiling') && stats.handled - handledBefore < run.ok) failures.push(`${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`);
             if (v.id === 'ours-cv' && !(stats.parsedByClassValidator >= run.ok)) failures.push('ours-cv did not parse through class-validator');
             if (v.id.startsWith('ours') && v.id !== 'ours-cv' && stats.parsedByClassValidator) failures.push(`${v.id} parsed through the class-validator path`);
             estimate.set(v.id, Math.max(estimate.get(v.id), run.rps));

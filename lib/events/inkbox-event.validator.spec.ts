@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Expose, plainToInstance, Transform, Type } from 'class-transformer';
+import { Exclude, Expose, plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
@@ -309,7 +309,7 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
     expect(buildInstance(InkboxEvent, JSON.parse(JSON.stringify(plain)))).toStrictEqual(plainToInstance(InkboxEvent, JSON.parse(JSON.stringify(plain))));
   });
 
-  it('declines what it does not reproduce (@Expose, @Transform), leaving it to plainToInstance', () => {
+  it('declines what it does not reproduce (@Expose, @Exclude, @Transform, conversions), leaving it to plainToInstance', () => {
     class Exposed {
       @Expose({ name: 'other' })
       value?: string;
@@ -318,6 +318,22 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
       @Transform(({ value }) => String(value).toUpperCase())
       value?: string;
     }
+    class Excluded {
+      @Exclude()
+      secret?: string;
+    }
+    class Dated {
+      @Type(() => Date)
+      at?: Date;
+    }
+    class ExcludeAll {
+      value?: string;
+    }
+    Exclude()(ExcludeAll);
+    expect(buildInstance(Excluded, { secret: 'x' })).toBeUndefined();
+    expect(buildInstance(Excluded, { other: 'x' })).toStrictEqual(plainToInstance(Excluded, { other: 'x' }));
+    expect(buildInstance(Dated, { at: '2026-05-17T10:00:00.000Z' })).toBeUndefined();
+    expect(buildInstance(ExcludeAll, { value: 'x' })).toBeUndefined();
     expect(buildInstance(Exposed, { other: 'x' })).toBeUndefined();
     expect(buildInstance(Transformed, { value: 'x' })).toBeUndefined();
     expect(buildInstance(Transformed, { unrelated: 'x' })).toStrictEqual(plainToInstance(Transformed, { unrelated: 'x' }));
