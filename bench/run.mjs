@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // nestjs-inkbox benchmark harness.
 //
-//   npm run bench                  full run (about 4 minutes); writes bench/RESULTS.md
-//   npm run bench -- --quick       smoke run (under a minute, for CI); exits non-zero when the
+//   npm run bench                  full run (about 5 minutes); writes bench/RESULTS.md (quiet machine)
+//   npm run bench -- --quick       smoke run (a minute or two, for CI); exits non-zero when the
 //                                  harness itself breaks (a server fails, a wrong answer), never on
 //                                  a missed target; writes to the temporary directory
-//   npm run bench -- --nest12      also repeats ceiling, hand-rolled and nestjs-inkbox on the
-//                                  project's own Nest 12 (about one more minute)
+//   npm run bench -- --nest12      also repeats ceiling, hand-rolled and nestjs-inkbox (Express and
+//                                  Fastify) on the project's own Nest 12 (about one more minute)
 //
 // Investigation options (results then go to the temporary directory, never to RESULTS.md):
 //   --variants=ours,hand-rolled,…  a subset, or the diagnosis variants ours-no-idempotency,
@@ -547,7 +547,7 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
 
   lines.push('## How to run', '');
   lines.push(
-    '`npm run bench` (about 4 minutes; writes this file), `npm run bench -- --nest12` (adds the Nest 12 section, about a minute more), or `npm run bench -- --quick` (under a minute; a smoke test for CI, writes to the temporary directory). The harness installs its own dependencies (bench/package.json) on first use and builds the library from lib/. See the Benchmark section of README.md.',
+    '`npm run bench` (about 5 minutes; writes this file on a quiet machine), `npm run bench -- --nest12` (adds the Nest 12 section, about a minute more), or `npm run bench -- --quick` (under a minute; a smoke test for CI, writes to the temporary directory). The harness installs its own dependencies (bench/package.json) on first use and builds the library from lib/. bench/README.md explains the method and how to read the figures.',
     '',
   );
   return lines.join('\n');
