@@ -477,14 +477,16 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
     const h = helpers(nest12);
     const size = SIZES.find((x) => x.id === '2k');
     lines.push(`## Nest 12 (supplementary: the project's own @nestjs/* ${versionOf12()}, 2 KiB)`, '');
-    lines.push('The peer cannot run on Nest 12, so the main tables use Nest 11 for all four servers; this run repeats the three others on Nest 12, the same way.', '');
+    lines.push('The peer cannot run on Nest 12, so the main tables use Nest 11 for all four servers; this run repeats the others (Express and Fastify) on Nest 12, the same way.', '');
     lines.push('| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     lines.push(...throughputRows(h, VARIANTS, size), '');
     lines.push('| ratio | CPU | req/s | target (CPU) |', '|---|---:|---:|---|');
     for (const [a, b, label, text] of [
       ['ours', 'ceiling', 'nestjs-inkbox / ceiling', '≥ 0.90'],
       ['ours', 'hand-rolled', 'nestjs-inkbox / hand-rolled', '≥ 0.95'],
+      ['ours-fastify', 'ceiling-fastify', 'Fastify: nestjs-inkbox / ceiling', '≥ 0.90'],
     ]) {
+      if (h.by(a, '2k').length === 0 || h.by(b, '2k').length === 0) continue;
       const r = h.ratio(a, b, '2k', true);
       lines.push(`| ${label} | **${fmt(r.median, 2)}** (${r.rounds.map((x) => fmt(x, 2)).join(', ')}) | ${fmt(h.ratio(a, b, '2k').median, 2)} | ${text} |`);
     }
