@@ -27,6 +27,8 @@ export const DEFAULT_IDEMPOTENCY_TTL_MS = 72 * 60 * 60 * 1000;
 export const DEFAULT_IDEMPOTENCY_LEASE_MS = 60_000;
 /** Default bound on the number of events the in-memory store remembers. */
 export const DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 100_000;
+/** Default bound, in estimated heap bytes, on what the in-memory store holds: 32 MiB. */
+export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Injection token of the options as given by the user (before defaults). */
 export const INKBOX_RESOLVED_OPTIONS = Symbol.for('nestjs-inkbox:resolved-options');

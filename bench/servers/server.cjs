@@ -9,6 +9,9 @@
 //   ours-cv      the same, with the parser switched to class-transformer + class-validator on every
 //                request (the path before the compiled validator), to compare in the same run
 //   peer         @golevelup/nestjs-stripe with one @StripeWebhookHandler('payment_intent.succeeded')
+//   ceiling-fastify, ours-fastify   ceiling and ours on @nestjs/platform-fastify
+//   ours-redis   ours with the Redis idempotency store on BENCH_REDIS_URL; the commands it sends
+//                are counted (GET /__bench/stats: redisCommands)
 // and, for diagnosis only (never in the main table):
 //   ours-no-idempotency   ours with `idempotency: false` (no in-memory store)
 //   ours-json-only        ours with the parse step replaced by JSON.parse onto the class, no validation
@@ -98,7 +101,36 @@ function statsProviders(handlerClass, stats = () => ({})) {
   ];
 }
 
-async function ceiling() {
+/** The HTTP adapter of a variant: Express (Nest's default) or Fastify with the same body limit. */
+function adapterFor(fastify) {
+  if (!fastify) return undefined;
+  const { FastifyAdapter } = load('@nestjs/platform-fastify');
+  return new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+}
+
+async function create(module, options, fastify) {
+  const adapter = adapterFor(fastify);
+  return adapter ? NestFactory.create(module, adapter, options) : NestFactory.create(module, options);
+}
+
+/**
+ * An ioredis client that counts the commands the store sends through it (each `eval`/`evalsha`
+ * call is one round-trip; a NOSCRIPT retry counts as a second one).
+ */
+function countingRedis(counter) {
+  const Redis = createRequire(join(__dirname, '..', '..', 'package.json'))('ioredis');
+  const client = new Redis(process.env.BENCH_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false });
+  for (const method of ['eval', 'evalsha']) {
+    const original = client[method].bind(client);
+    client[method] = (...args) => {
+      counter.redisCommands++;
+      return original(...args);
+    };
+  }
+  return client;
+}
+
+async function ceiling(fastify = false) {
   class CeilingController {
     receive() {
       return PROCESSED;
@@ -110,8 +142,8 @@ async function ceiling() {
   decorateClass(CeilingHandler, [Injectable()]);
   class AppModule {}
   decorateClass(AppModule, [Module({ controllers: [CeilingController, StatsController], providers: statsProviders(CeilingHandler) })]);
-  const app = await NestFactory.create(AppModule, { rawBody: true, logger: ['error', 'warn'] });
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  const app = await create(AppModule, { rawBody: true, logger: ['error', 'warn'] }, fastify);
+  if (!fastify) app.useBodyParser('json', { limit: BODY_LIMIT }); // Fastify: bodyLimit is set on the adapter
   return app;
 }
 
@@ -150,14 +182,15 @@ async function handRolled() {
 }
 
 async function ours(classValidatorPath, diagnosis = {}) {
-  const stats = { parsedByClassValidator: 0 };
+  const stats = { parsedByClassValidator: 0, redisCommands: 0 };
+  const idempotency = diagnosis.noIdempotency ? false : diagnosis.redis ? { store: 'redis', redis: { client: countingRedis(stats) } } : undefined;
   if (diagnosis.buildOnly) {
     // Diagnosis only: the fast builder of the event classes, no validation.
     const parser = require(LIBRARY_PARSER);
     const { buildInstance } = require(LIBRARY_PARSER.replace('inkbox-event.parser.js', 'inkbox-event.transformer.js'));
     const { MessageReceivedEvent } = require(LIBRARY);
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    const limits = { maxDepth: 64, refusedKeys: new Set(['__proto__', 'constructor', 'prototype']) };
+    const limits = { maxDepth: 64 };
     parser.parseInkboxEvent = (raw) => buildInstance(MessageReceivedEvent, JSON.parse(decoder.decode(raw)), limits);
   }
   if (diagnosis.jsonOnly) {
@@ -195,12 +228,12 @@ async function ours(classValidatorPath, diagnosis = {}) {
   class AppModule {}
   decorateClass(AppModule, [
     Module({
-      imports: [InkboxModule.forRoot({ signingKey: INKBOX_KEY, ...(diagnosis.noIdempotency ? { idempotency: false } : {}) })],
+      imports: [InkboxModule.forRoot({ signingKey: INKBOX_KEY, ...(idempotency !== undefined ? { idempotency } : {}) })],
       controllers: [StatsController],
       providers: statsProviders(InkboxHandler, () => ({ ...stats, ...storeSize() })),
     }),
   ]);
-  app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  app = await create(AppModule, { logger: ['error', 'warn'] }, diagnosis.fastify);
   return app;
 }
 
@@ -232,7 +265,10 @@ async function peer() {
 }
 
 const FACTORIES = {
-  ceiling,
+  ceiling: () => ceiling(false),
+  'ceiling-fastify': () => ceiling(true),
+  'ours-fastify': () => ours(false, { fastify: true }),
+  'ours-redis': () => ours(false, { redis: true }),
   'hand-rolled': handRolled,
   ours: () => ours(false),
   'ours-cv': () => ours(true),

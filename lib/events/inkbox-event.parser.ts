@@ -59,7 +59,8 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   return out;
 }
 
-const LIMITS: InstanceBuilderLimits = { maxDepth: MAX_DEPTH, refusedKeys: FORBIDDEN_KEYS };
+// the builder also declines every key in FORBIDDEN_KEYS (all are names it never builds)
+const LIMITS: InstanceBuilderLimits = { maxDepth: MAX_DEPTH };
 
 /** UTF-8 decode and `JSON.parse`: a JSON object, or InkboxPayloadError. */
 function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown> {
@@ -73,11 +74,11 @@ function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown
       throw new InkboxPayloadError(['the body is not valid UTF-8']);
     }
   }
-  if (text.trim() === '') throw new InkboxPayloadError(['the body is empty; an Inkbox event is a JSON object']);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
+    if (text.trim() === '') throw new InkboxPayloadError(['the body is empty; an Inkbox event is a JSON object']);
     throw new InkboxPayloadError([`the body is not valid JSON (${(error as Error).message})`]);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
@@ -119,14 +120,22 @@ function validateWithClassValidator<T extends object>(cls: new () => T, json: Re
  */
 export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxEvent {
   const json = readJson(rawBody);
-  const cls = eventClassOf(json);
+  return toValidatedEvent(eventClassOf(json), json);
+}
+
+/**
+ * The fast path, then the reference: an instance of `cls` built and proven valid by the compiled
+ * checks, or else class-transformer + class-validator decide (and word the errors). Internal; the
+ * parser's one step after `JSON.parse`.
+ */
+export function toValidatedEvent<T extends InkboxEvent>(cls: new () => T, json: Record<string, unknown>): T {
   try {
     const event = buildInstance(cls, json, LIMITS);
     if (event !== undefined && passesDecorators(event)) return event;
   } catch {
-    // a constraint or a @Type function threw: the reference path below meets the same input and decides
+    // a constraint or a constructor threw: the reference path below meets the same input and decides
   }
-  return validateWithClassValidator(cls, json);
+  return validateWithClassValidator(cls as unknown as typeof InkboxEvent, json) as T;
 }
 
 /**

@@ -1,156 +1,150 @@
-import { plainToInstance, TransformationType, Type } from 'class-transformer';
-// class-transformer keeps its decorator metadata in this module and ships no declarations beside
-// it; the few read-only methods used here are typed by `TransformerStorage` below.
-// @ts-ignore
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-
-interface TypeMetadataLike {
-  readonly reflectedType?: unknown;
-  readonly typeFunction?: (options?: { newObject: unknown; object: Record<string, unknown>; property: string }) => unknown;
-  readonly options?: { readonly discriminator?: unknown } | null;
-}
-
-interface TransformerStorage {
-  findTypeMetadata(target: Function, propertyName: string): TypeMetadataLike | undefined;
-  findTransformMetadatas(target: Function, propertyName: string, transformationType: TransformationType): readonly unknown[];
-  getStrategy(target: Function): string;
-  getExposedMetadatas(target: Function): readonly unknown[];
-  getExcludedMetadatas(target: Function): readonly unknown[];
-}
-
-/** How class-transformer treats one key of one class (null: it does nothing special). */
-interface KeyPlan {
-  readonly type: TypeMetadataLike | null;
-}
-
-/** What is known of a class: how each key seen so far is treated. */
-interface ClassPlan {
-  readonly keys: Map<string, KeyPlan>;
-}
-
-/** Thrown inside the builder when a value needs a feature it does not reproduce; the caller then uses plainToInstance. */
-class Unsupported extends Error {}
-const UNSUPPORTED = new Unsupported('use plainToInstance');
-const MAX_CACHED_KEYS = 512;
-
-const storage = defaultMetadataStorage as TransformerStorage | undefined;
-/** Per class: its plan, or null when the class uses @Expose/@Exclude/strategies (not reproduced). */
-const classPlans = new Map<Function, ClassPlan | null>();
-let verdict: boolean | undefined;
+import { plainToInstance } from 'class-transformer';
 
 /**
- * True when the metadata storage read here is the one `plainToInstance` uses (a bundler could
- * give two copies of class-transformer), checked once with a probe class decorated through the
- * public `@Type`.
+ * What `plainToInstance` does with one key of one class, learnt from its own answers on probe
+ * values (public behaviour only): `null` when it copies the value as it is; a class when it turns
+ * an object (and each object of an array) into an instance of that class.
  */
-function storageIsShared(): boolean {
-  if (verdict !== undefined) return verdict;
-  verdict = false;
-  try {
-    if (!storage || typeof storage.findTypeMetadata !== 'function' || typeof storage.findTransformMetadatas !== 'function') return false;
-    class ProbeChild {}
-    class Probe {
-      child?: ProbeChild;
-    }
-    Type(() => ProbeChild)(Probe.prototype, 'child');
-    const viaPublic = plainToInstance(Probe, { child: {} }).child;
-    const viaStorage = storage.findTypeMetadata(Probe, 'child');
-    verdict = viaPublic instanceof ProbeChild && viaStorage?.typeFunction?.() === ProbeChild;
-  } catch {
-    verdict = false;
-  }
-  return verdict;
+type KeyPlan = null | { readonly type: new () => object };
+
+/** What is known of a class: the own properties a new instance has, and each key probed so far. */
+interface ClassPlan {
+  readonly initial: readonly string[];
+  readonly initialValues: readonly unknown[];
+  readonly keys: Map<string, KeyPlan | false>;
 }
 
+/** Thrown inside the builder when a value needs what it does not reproduce; the caller then uses plainToInstance. */
+class Unsupported extends Error {}
+const UNSUPPORTED = new Unsupported('use plainToInstance');
+/** Keys probed per class at most; later unseen keys send the payload to `plainToInstance`. */
+const MAX_PROBED_KEYS = 512;
+const PROBE_STRING = '\u0000inkbox-probe\u0000';
+const PROBE_NUMBER = 1234.5;
+/** Types class-transformer converts to instead of building (a probe that lands on one is declined). */
+const CONVERTED_TYPES: ReadonlySet<unknown> = new Set<unknown>([String, Number, Boolean, Date, Map, Set, Promise, ...(typeof Buffer === 'function' ? [Buffer] : [])]);
+/** Names `Object.prototype` has: class-transformer treats such keys specially, so the builder declines them. */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Per class: its plan, or null when `plainToInstance` does more than `new` + copy (`@Expose`, strategies, …). */
+const classPlans = new Map<Function, ClassPlan | null>();
+
+function ownKeysMatch(made: Record<string, unknown>, plan: ClassPlan, except?: string): boolean {
+  const keys = Object.keys(made).filter((key) => key !== except);
+  const expected = plan.initial.filter((key) => key !== except);
+  if (keys.length !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) {
+    const key = expected[i]!;
+    if (!Object.prototype.hasOwnProperty.call(made, key) || !Object.is(made[key], plan.initialValues[i])) return false;
+  }
+  return true;
+}
+
+/**
+ * A class qualifies when `plainToInstance(target, {})` is exactly `new target()`: same prototype,
+ * same own properties. `@Expose`d properties, `excludeAll` strategies and constructors with side
+ * effects on the result fail this probe.
+ */
 function classPlan(target: Function): ClassPlan | null {
   let plan = classPlans.get(target);
   if (plan !== undefined) return plan;
   plan = null;
-  if (
-    storage!.getStrategy(target) === 'none' &&
-    storage!.getExposedMetadatas(target).length === 0 &&
-    storage!.getExcludedMetadatas(target).length === 0
-  ) {
-    const probe = new (target as new () => object)();
-    // The builder relies on `out.constructor.prototype` being in the instance's chain, as for any class.
-    if (probe.constructor === target && Object.getPrototypeOf(probe) === target.prototype) {
-      plan = { keys: new Map() };
+  try {
+    const made = new (target as new () => Record<string, unknown>)();
+    if (made.constructor === target && Object.getPrototypeOf(made) === target.prototype) {
+      const initial = Object.keys(made);
+      const candidate: ClassPlan = { initial, initialValues: initial.map((key) => made[key]), keys: new Map() };
+      const probe = plainToInstance(target as new () => Record<string, unknown>, {});
+      if (Object.getPrototypeOf(probe) === target.prototype && ownKeysMatch(probe, candidate)) plan = candidate;
     }
+  } catch {
+    plan = null;
   }
   classPlans.set(target, plan);
   return plan;
 }
 
-function keyPlan(target: Function, plan: ClassPlan, key: string): KeyPlan {
-  let found = plan.keys.get(key);
-  if (found) return found;
-  if (storage!.findTransformMetadatas(target, key, TransformationType.PLAIN_TO_CLASS).length > 0) throw UNSUPPORTED;
-  const type = storage!.findTypeMetadata(target, key) ?? null;
-  if (type && type.options && type.options.discriminator) throw UNSUPPORTED;
-  found = { type };
-  if (plan.keys.size < MAX_CACHED_KEYS) plan.keys.set(key, found);
-  return found;
-}
-
-const CONVERTED_TYPES: ReadonlySet<unknown> = new Set<unknown>([String, Number, Boolean, Date, Map, Set, Promise, ...(typeof Buffer === 'function' ? [Buffer] : [])]);
-
-/** Limits the caller enforces on the payload: any breach makes the builder give up (the caller then explains it). */
-export interface InstanceBuilderLimits {
-  /** Deepest nesting of objects and arrays allowed; the root object is at depth 0. */
-  readonly maxDepth: number;
-  /** Keys the caller refuses anywhere in the payload. */
-  readonly refusedKeys: ReadonlySet<string>;
+function probeKey(target: Function, plan: ClassPlan, key: string, value: unknown): unknown {
+  const made = plainToInstance(target as new () => Record<string, unknown>, { [key]: value });
+  if (Object.getPrototypeOf(made) !== target.prototype || !ownKeysMatch(made, plan, key)) throw UNSUPPORTED;
+  if (!Object.prototype.hasOwnProperty.call(made, key)) throw UNSUPPORTED;
+  return made[key];
 }
 
 /**
- * A key the builder does not handle: the caller's refused keys, and any name `Object.prototype`
- * has (`__proto__`, `constructor`, `toString`, …), which class-transformer skips.
+ * Learns what `plainToInstance` does with `key` on `target` from its answers on a string, a
+ * number, `true`, `null`, `{}` and `[{}]`: each must come back as given, except that the object
+ * may become an instance of one class (a `@Type`), the same for the object in the array.
+ * Anything else (`@Transform`, `@Exclude`, an `@Expose` rename, a conversion, a method or
+ * read-only accessor of that name) declines the key.
  */
-function checkKey(key: string, limits: InstanceBuilderLimits): void {
-  if (key in Object.prototype || limits.refusedKeys.has(key)) throw UNSUPPORTED;
+function learnKey(target: Function, plan: ClassPlan, key: string): KeyPlan | false {
+  try {
+    for (const value of [PROBE_STRING, PROBE_NUMBER, true, null]) if (!Object.is(probeKey(target, plan, key, value), value)) return false;
+    const object = probeKey(target, plan, key, {});
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) return false;
+    const type = (object as object).constructor;
+    if (typeof type !== 'function' || CONVERTED_TYPES.has(type) || Object.getPrototypeOf(object) !== type.prototype) return false;
+    const list = probeKey(target, plan, key, [{}]);
+    if (!Array.isArray(list) || Object.getPrototypeOf(list) !== Array.prototype || list.length !== 1) return false;
+    const item: unknown = list[0];
+    if (item === null || typeof item !== 'object' || Object.getPrototypeOf(item) !== type.prototype) return false;
+    if (type === Object) return Object.keys(object).length === 0 && Object.keys(item).length === 0 ? null : false;
+    return { type: type as new () => object };
+  } catch {
+    return false;
+  }
+}
+
+/** The plan of a key not seen before on this class (names of `Object.prototype` are declined without a probe). */
+function newKeyPlan(target: Function, plan: ClassPlan, key: string): KeyPlan {
+  if (PROTOTYPE_NAMES.has(key) || plan.keys.size >= MAX_PROBED_KEYS) throw UNSUPPORTED;
+  const found = learnKey(target, plan, key);
+  plan.keys.set(key, found);
+  if (found === false) throw UNSUPPORTED;
+  return found;
+}
+
+/**
+ * Limits the caller enforces on the payload: any breach makes the builder give up (the caller then
+ * explains it). Keys named like a member of `Object.prototype` (`__proto__`, `constructor`, …) or
+ * `prototype` are always declined.
+ */
+export interface InstanceBuilderLimits {
+  /** Deepest nesting of objects and arrays allowed; the root object is at depth 0. */
+  readonly maxDepth: number;
 }
 
 /**
  * An object or array without a declared type: class-transformer copies it key by key into plain
- * objects and arrays. JSON.parse made it and nobody else holds it, so once its keys are checked the
- * value itself has the same content as the copy.
+ * objects and arrays. JSON.parse made it and nobody else holds it, so once its keys are checked
+ * (none named like a member of `Object.prototype`, which the copy would skip) the value itself has
+ * the same content as the copy.
  */
 function checkPlain(value: object, depth: number, limits: InstanceBuilderLimits): void {
   if (depth > limits.maxDepth) throw UNSUPPORTED;
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') checkPlain(item, depth + 1, limits);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object') checkPlain(item, depth + 1, limits);
+    }
     return;
   }
   for (const key in value) {
-    checkKey(key, limits);
+    if (PROTOTYPE_NAMES.has(key)) throw UNSUPPORTED;
     const item = (value as Record<string, unknown>)[key];
     if (item !== null && typeof item === 'object') checkPlain(item, depth + 1, limits);
   }
 }
 
-function convert(value: unknown, targetType: unknown, arrayType: unknown, depth: number, limits: InstanceBuilderLimits): unknown {
-  if (Array.isArray(value)) {
-    if (depth > limits.maxDepth) throw UNSUPPORTED;
-    if (arrayType && arrayType !== Array) {
-      const made = new (arrayType as new () => object)();
-      if (made instanceof Set || 'push' in made) throw UNSUPPORTED; // a Set or an array subclass: left to class-transformer
-    }
-    const out: unknown[] = [];
-    for (const item of value) out.push(convert(item, targetType, undefined, depth + 1, limits));
-    return out;
-  }
-  if (targetType && (typeof targetType !== 'function' || CONVERTED_TYPES.has(targetType))) throw UNSUPPORTED;
+/** A value under a key with a type: objects become instances, arrays are mapped item by item. */
+function convert(value: unknown, type: new () => object, depth: number, limits: InstanceBuilderLimits): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (targetType) return toInstance(targetType as Function, value as Record<string, unknown>, depth, limits);
-  checkPlain(value, depth, limits);
-  return value;
-}
-
-function convertTyped(out: Record<string, unknown>, plain: Record<string, unknown>, key: string, type: TypeMetadataLike, depth: number, limits: InstanceBuilderLimits): unknown {
-  if (type.reflectedType === Map) throw UNSUPPORTED;
-  const sub = plain[key];
-  const subType = type.typeFunction ? type.typeFunction({ newObject: out, object: plain, property: key }) : type.reflectedType;
-  return convert(sub, subType, Array.isArray(sub) ? type.reflectedType : undefined, depth + 1, limits);
+  if (depth > limits.maxDepth) throw UNSUPPORTED;
+  if (!Array.isArray(value)) return toInstance(type, value as Record<string, unknown>, depth, limits);
+  const out: unknown[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = convert(value[i], type, depth + 1, limits);
+  return out;
 }
 
 function toInstance(target: Function, plain: Record<string, unknown>, depth: number, limits: InstanceBuilderLimits): object {
@@ -158,46 +152,40 @@ function toInstance(target: Function, plain: Record<string, unknown>, depth: num
   const plan = classPlan(target);
   if (!plan) throw UNSUPPORTED;
   const out = new (target as new () => Record<string, unknown>)();
-  for (const key of Object.keys(plain)) {
-    checkKey(key, limits);
-    const { type } = keyPlan(target, plan, key);
-    if (key in out) {
-      // class-transformer leaves methods and read-only accessors of the class alone
-      const descriptor = Object.getOwnPropertyDescriptor(target.prototype, key);
-      if ((descriptor && !descriptor.set) || out[key] instanceof Function) continue;
-    }
-    if (type) {
-      out[key] = convertTyped(out, plain, key, type, depth, limits);
-    } else {
-      const sub = plain[key];
-      if (sub !== null && typeof sub === 'object') checkPlain(sub, depth + 1, limits);
-      out[key] = sub;
+  const keys = plan.keys;
+  for (const key in plain) {
+    // one lookup per key: a key seen before has its plan (false: declined), an unseen one is learnt
+    let found = keys.get(key);
+    if (found === undefined) found = newKeyPlan(target, plan, key);
+    else if (found === false) throw UNSUPPORTED;
+    const value = plain[key];
+    if (found !== null) out[key] = convert(value, found.type, depth + 1, limits);
+    else {
+      if (value !== null && typeof value === 'object') checkPlain(value, depth + 1, limits);
+      out[key] = value;
     }
   }
   return out;
 }
 
-const NO_LIMITS: InstanceBuilderLimits = { maxDepth: Infinity, refusedKeys: new Set() };
+const NO_LIMITS: InstanceBuilderLimits = { maxDepth: Infinity };
 
 /**
- * Builds what `plainToInstance(target, plain)` builds from a freshly parsed JSON object, with the
- * `@Type` metadata of class-transformer, for classes that use only `@Type` (no `@Expose`,
- * `@Exclude`, `@Transform`, discriminators or conversions to String/Number/Date/Map/Set). Objects
- * without a declared type are kept as they are instead of being copied. Returns undefined when it
- * meets what it does not reproduce (then use `plainToInstance`): such a feature, a key named like a
- * member of `Object.prototype`, or a breach of `limits`.
+ * Builds what `plainToInstance(target, plain)` builds from a freshly parsed JSON object. What
+ * class-transformer does with each class and key is learnt once from `plainToInstance`'s own
+ * answers on probe values (its public behaviour; no private metadata is read): keys it copies are
+ * copied (objects without a declared type are kept as they are instead of being copied), keys
+ * whose objects it turns into instances of one class get the same. Returns undefined when it meets
+ * what it does not reproduce (then use `plainToInstance`): `@Expose`, `@Exclude`, `@Transform`,
+ * conversions, a key named like a member of `Object.prototype`, more than 512 distinct keys on one
+ * class, or a breach of `limits`. A `@Type` that picks its class from the value (discriminators) is
+ * outside what the probes can see: the event classes do not use one.
  */
 export function buildInstance<T extends object>(target: new () => T, plain: Record<string, unknown>, limits: InstanceBuilderLimits = NO_LIMITS): T | undefined {
-  if (!storageIsShared()) return undefined;
   try {
     return toInstance(target, plain, 0, limits) as T;
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
   }
-}
-
-/** True when the fast builder can be used at all in this process (one copy of class-transformer). */
-export function fastInstanceBuilderAvailable(): boolean {
-  return storageIsShared();
 }

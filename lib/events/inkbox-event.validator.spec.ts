@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Expose, plainToInstance, Transform, Type } from 'class-transformer';
+import { Exclude, Expose, plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
@@ -27,8 +27,9 @@ import {
 import fc from 'fast-check';
 import { InkboxEvent } from './dto/inkbox-event.dto.js';
 import { INKBOX_EVENT_CLASSES } from './inkbox-event-types.js';
-import { buildInstance, fastInstanceBuilderAvailable } from './inkbox-event.transformer.js';
-import { passesDecorators } from './inkbox-event.validator.js';
+import { InkboxPayloadError, toValidatedEvent } from './inkbox-event.parser.js';
+import { buildInstance } from './inkbox-event.transformer.js';
+import { isCompiledByFastPath, passesDecorators } from './inkbox-event.validator.js';
 import { InkboxMailContact } from './dto/mail-contact.dto.js';
 import { InkboxMailEventData } from './dto/mail-event-data.dto.js';
 import { InkboxMailMessage } from './dto/mail-message.dto.js';
@@ -67,7 +68,7 @@ class Leaf {
   email?: string;
 
   @IsOptional()
-  @Validate(EvenLength)
+  @Length(2, 4)
   even?: string;
 }
 
@@ -118,10 +119,6 @@ class Sample extends Base {
   flag?: boolean;
 
   @IsOptional()
-  @Validate(AlwaysRejectsAsync)
-  ignoredByValidateSync?: string;
-
-  @IsOptional()
   @ValidateNested()
   untypedNested?: object;
 }
@@ -157,7 +154,6 @@ const sampleArb = fc.record(
     leaves: mostly(fc.array(mostly(leafArb), { maxLength: 3 })),
     at: mostly(fc.constant('2026-05-17T10:00:00.000Z')),
     flag: mostly(fc.boolean()),
-    ignoredByValidateSync: mostly(fc.constant('x')),
     untypedNested: mostly(fc.constantFrom({ deep: { deeper: [1, { x: null }] } }, [{ a: 1 }, 2])),
     extra: fc.oneof(fc.constant({ nested: [1, 'two', { three: 3 }] }), jsonValue),
   },
@@ -192,7 +188,6 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
       leaves: [{ n: 0 }, { n: 10 }],
       at: '2026-05-17T10:00:00.000Z',
       flag: true,
-      ignoredByValidateSync: 'anything',
       untypedNested: { free: ['form'] },
     };
     expect(passesDecorators(plainToInstance(Sample, good))).toBe(true);
@@ -209,7 +204,7 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
       { leaf: 'leaf' },
       { leaf: { n: 11 } },
       { leaf: { n: 1.5 } },
-      { leaf: { n: 1, even: 'abc' } },
+      { leaf: { n: 1, even: 'abcde' } },
       { leaves: [{ n: 1 }, null] },
       { leaves: [{ n: -1 }] },
       { at: 'yesterday' },
@@ -230,10 +225,28 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
     }
   });
 
-  it('ignores asynchronous constraints, as validateSync does', () => {
-    const instance = plainToInstance(Sample, { name: 'n', kind: 'b', leaf: { n: 1 }, ignoredByValidateSync: 'x' });
-    expect(classValidatorSaysValid(instance)).toBe(true);
-    expect(passesDecorators(instance)).toBe(true);
+  it('compiles the event classes, and leaves classes with other decorators to class-validator', () => {
+    for (const cls of [InkboxEvent, ...Object.values(INKBOX_EVENT_CLASSES), Sample, Leaf]) expect([cls.name, isCompiledByFastPath(cls)]).toEqual([cls.name, true]);
+    class WithCustomConstraint {
+      @Validate(EvenLength)
+      even!: string;
+    }
+    class WithAsyncConstraint {
+      @IsOptional()
+      @Validate(AlwaysRejectsAsync)
+      value?: string;
+    }
+    class HoldsCustom {
+      @ValidateNested()
+      @Type(() => WithCustomConstraint)
+      inner!: WithCustomConstraint;
+    }
+    expect(isCompiledByFastPath(WithCustomConstraint)).toBe(false);
+    expect(isCompiledByFastPath(WithAsyncConstraint)).toBe(false);
+    // never "proven valid" by the fast path, whatever the value: class-validator decides
+    expect(passesDecorators(Object.assign(new WithCustomConstraint(), { even: 'ab' }))).toBe(false);
+    expect(passesDecorators(plainToInstance(HoldsCustom, { inner: { even: 'ab' } }))).toBe(false);
+    expect(classValidatorSaysValid(plainToInstance(HoldsCustom, { inner: { even: 'ab' } }))).toBe(true);
   });
 
   it('calls a custom decorator registered under a built-in name through its own constraint', () => {
@@ -262,10 +275,6 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
 });
 
 describe('buildInstance (what plainToInstance builds, from @Type metadata)', () => {
-  it('is available: one copy of class-transformer in this process', () => {
-    expect(fastInstanceBuilderAvailable()).toBe(true);
-  });
-
   it('builds the same instances as plainToInstance for generated plain values', () => {
     fc.assert(
       fc.property(sampleArb, (plain) => {
@@ -300,7 +309,7 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
     expect(buildInstance(InkboxEvent, JSON.parse(JSON.stringify(plain)))).toStrictEqual(plainToInstance(InkboxEvent, JSON.parse(JSON.stringify(plain))));
   });
 
-  it('declines what it does not reproduce (@Expose, @Transform), leaving it to plainToInstance', () => {
+  it('declines what it does not reproduce (@Expose, @Exclude, @Transform, conversions), leaving it to plainToInstance', () => {
     class Exposed {
       @Expose({ name: 'other' })
       value?: string;
@@ -309,12 +318,28 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
       @Transform(({ value }) => String(value).toUpperCase())
       value?: string;
     }
+    class Excluded {
+      @Exclude()
+      secret?: string;
+    }
+    class Dated {
+      @Type(() => Date)
+      at?: Date;
+    }
+    class ExcludeAll {
+      value?: string;
+    }
+    Exclude()(ExcludeAll);
+    expect(buildInstance(Excluded, { secret: 'x' })).toBeUndefined();
+    expect(buildInstance(Excluded, { other: 'x' })).toStrictEqual(plainToInstance(Excluded, { other: 'x' }));
+    expect(buildInstance(Dated, { at: '2026-05-17T10:00:00.000Z' })).toBeUndefined();
+    expect(buildInstance(ExcludeAll, { value: 'x' })).toBeUndefined();
     expect(buildInstance(Exposed, { other: 'x' })).toBeUndefined();
     expect(buildInstance(Transformed, { value: 'x' })).toBeUndefined();
     expect(buildInstance(Transformed, { unrelated: 'x' })).toStrictEqual(plainToInstance(Transformed, { unrelated: 'x' }));
   });
 
-  it('skips, like plainToInstance, keys that name methods of the class', () => {
+  it('declines keys that name methods of the class (plainToInstance skips them)', () => {
     class WithMethod {
       @IsOptional()
       label?: string;
@@ -322,8 +347,40 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
         return 'method';
       }
     }
-    const built = buildInstance(WithMethod, { label: 'l', describe: 'data' })!;
-    expect(built).toStrictEqual(plainToInstance(WithMethod, { label: 'l', describe: 'data' }));
-    expect(built.describe()).toBe('method');
+    // declined: plainToInstance then skips the key itself
+    expect(buildInstance(WithMethod, { label: 'l', describe: 'data' })).toBeUndefined();
+    expect(buildInstance(WithMethod, { label: 'l' })).toStrictEqual(plainToInstance(WithMethod, { label: 'l' }));
+    expect(plainToInstance(WithMethod, { label: 'l', describe: 'data' }).describe()).toBe('method');
+  });
+});
+
+describe('a DTO with a decorator the fast path does not compile', () => {
+  @ValidatorConstraint({ name: 'evenLength' })
+  class EvenLengthConstraint implements ValidatorConstraintInterface {
+    validate(value: unknown): boolean {
+      return typeof value === 'string' && value.length % 2 === 0;
+    }
+    defaultMessage(): string {
+      return '$property must have an even length';
+    }
+  }
+  class CustomEvent extends InkboxEvent {
+    @Validate(EvenLengthConstraint)
+    code!: string;
+  }
+  const envelope = { event_type: 'custom.event', timestamp: '2026-05-17T10:00:00.000Z', data: {} };
+
+  it('is left to class-validator, which rejects what the decorator rejects, in its own words', () => {
+    expect(isCompiledByFastPath(CustomEvent)).toBe(false);
+    expect(() => toValidatedEvent(CustomEvent, { ...envelope, code: 'odd' })).toThrow(new InkboxPayloadError(['code must have an even length']));
+    expect(() => toValidatedEvent(CustomEvent, { ...envelope, timestamp: 'later', code: 'odd' })).toThrow(
+      new InkboxPayloadError(['code must have an even length', 'timestamp must be a valid ISO 8601 date string']),
+    );
+  });
+
+  it('is accepted as class-validator accepts it, as an instance of the class', () => {
+    const event = toValidatedEvent(CustomEvent, { ...envelope, code: 'even' });
+    expect(event).toBeInstanceOf(CustomEvent);
+    expect(event).toStrictEqual(plainToInstance(CustomEvent, { ...envelope, code: 'even' }));
   });
 });

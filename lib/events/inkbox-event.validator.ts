@@ -1,23 +1,51 @@
 import {
+  ARRAY_CONTAINS,
+  ARRAY_MAX_SIZE,
+  ARRAY_MIN_SIZE,
+  ARRAY_NOT_CONTAINS,
+  ARRAY_NOT_EMPTY,
+  ARRAY_UNIQUE,
+  EQUALS,
   getMetadataStorage,
-  isArray,
-  IsArray,
-  isBoolean,
-  IsBoolean,
-  isDefined,
-  IsDefined,
-  isInt,
-  IsInt,
-  isNotEmpty,
-  IsNotEmpty,
-  isObject,
-  IsObject,
-  isString,
-  IsString,
+  IS_ARRAY,
+  IS_BOOLEAN,
+  IS_DATE_STRING,
+  IS_EMAIL,
+  IS_EMPTY,
+  IS_ENUM,
+  IS_HEXADECIMAL,
+  IS_IN,
+  IS_INT,
+  IS_ISO8601,
+  IS_LENGTH,
+  IS_LOCALE,
+  IS_LOWERCASE,
+  IS_NEGATIVE,
+  IS_NOT_EMPTY,
+  IS_NOT_EMPTY_OBJECT,
+  IS_NOT_IN,
+  IS_NUMBER,
+  IS_NUMBER_STRING,
+  IS_OBJECT,
+  IS_OPTIONAL,
+  IS_PHONE_NUMBER,
+  IS_POSITIVE,
+  IS_RFC_3339,
+  IS_STRING,
+  IS_TIMEZONE,
+  IS_UPPERCASE,
+  IS_URL,
+  IS_UUID,
+  IS_DEFINED,
+  MATCHES,
+  MAX,
+  MAX_LENGTH,
+  MIN,
+  MIN_LENGTH,
+  NOT_EQUALS,
   ValidationTypes,
   type MetadataStorage,
   type ValidationArguments,
-  type ValidationOptions,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 
@@ -28,150 +56,77 @@ type PropertyTest = (object: Record<string, unknown>) => boolean;
 /** One decorator's constraint(s) on one value. */
 type ConstraintTest = (object: object, value: unknown) => boolean;
 
-const plans = new Map<Function, readonly PropertyTest[]>();
+/** Per class: its compiled tests, or null when it uses a decorator the fast path leaves to class-validator. */
+const plans = new Map<Function, readonly PropertyTest[] | null>();
 
 function isPromiseLike(value: unknown): boolean {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** class-validator's own check functions and decorators, by the name the decorators register. */
-const BUILT_INS = new Map<string, { check: (value: unknown) => boolean; decorator: (options?: ValidationOptions) => PropertyDecorator }>([
-  ['isString', { check: isString, decorator: IsString }],
-  ['isBoolean', { check: isBoolean, decorator: IsBoolean }],
-  ['isInt', { check: isInt, decorator: IsInt }],
-  ['isArray', { check: isArray, decorator: IsArray }],
-  ['isObject', { check: isObject, decorator: IsObject }],
-  ['isNotEmpty', { check: isNotEmpty, decorator: IsNotEmpty }],
-  ['isDefined', { check: isDefined, decorator: IsDefined }],
+/**
+ * The class-validator decorators the fast path compiles, by the names class-validator registers
+ * them under (its exported constants): synchronous checks of the value alone, with no state.
+ * Their own constraint instances are called, so they answer exactly as under `validateSync`. Any
+ * other decorator (a custom `@Validate` class, `registerDecorator`, `@ValidatePromise`,
+ * `@IsInstance`, asynchronous constraints) sends the class to class-validator itself.
+ */
+const COMPILED_DECORATORS: ReadonlySet<string> = new Set([
+  IS_DEFINED, IS_STRING, IS_NOT_EMPTY, IS_EMPTY, IS_ISO8601, IS_RFC_3339, IS_DATE_STRING, IS_OBJECT, IS_NOT_EMPTY_OBJECT, IS_ARRAY,
+  IS_BOOLEAN, IS_INT, IS_NUMBER, IS_NUMBER_STRING, IS_POSITIVE, IS_NEGATIVE, MIN, MAX, IS_IN, IS_NOT_IN, IS_ENUM, EQUALS,
+  NOT_EQUALS, MIN_LENGTH, MAX_LENGTH, IS_LENGTH, MATCHES, IS_UUID, IS_EMAIL, IS_URL, IS_PHONE_NUMBER, IS_LOCALE,
+  IS_TIMEZONE, IS_LOWERCASE, IS_UPPERCASE, IS_HEXADECIMAL, ARRAY_MIN_SIZE, ARRAY_MAX_SIZE, ARRAY_NOT_EMPTY,
+  ARRAY_UNIQUE, ARRAY_CONTAINS, ARRAY_NOT_CONTAINS,
 ]);
 
-const genuineMessages = new Map<string, string | undefined>();
+/** Validation types the compiler understands; any other one sends the class to class-validator. */
+const COMPILED_TYPES: ReadonlySet<string> = new Set([
+  ValidationTypes.IS_DEFINED,
+  ValidationTypes.CONDITIONAL_VALIDATION,
+  ValidationTypes.CUSTOM_VALIDATION,
+  ValidationTypes.NESTED_VALIDATION,
+  ValidationTypes.WHITELIST,
+]);
 
-/** The default message of class-validator's own decorator of this name (read from a private class decorated with it). */
-function genuineMessage(name: string, each: boolean, args: ValidationArguments): string | undefined {
-  const key = `${name}:${each}`;
-  if (!genuineMessages.has(key)) {
-    let message: string | undefined;
-    try {
-      class Probe {}
-      BUILT_INS.get(name)!.decorator({ each })(Probe.prototype, 'probe');
-      const storage = getMetadataStorage();
-      const [metadata] = storage.getTargetValidationMetadatas(Probe, '', false, false, undefined);
-      const [constraint] = storage.getTargetValidatorConstraints(metadata!.constraintCls);
-      message = constraint!.instance.defaultMessage?.({ ...args, property: 'probe' });
-    } catch {
-      message = undefined;
-    }
-    genuineMessages.set(key, message);
-  }
-  return genuineMessages.get(key);
-}
-
-/** Values on which a decorator must answer exactly as the built-in function of its name before it is replaced by it. */
-const PROBES: readonly unknown[] = [
-  undefined, null, '', 'text', 0, 1, -1.5, Number.NaN, Number.POSITIVE_INFINITY, true, false, [], ['a'], [1], [null], {}, { a: 1 },
-  new String('s'), new Boolean(false), new Number(1), new Date(0), () => 1, Symbol('probe'), 10n, new Set([1]), new Map([[1, 1]]),
-];
-
-/**
- * The built-in check behind a decorator (`@IsString()` → class-validator's `isString`), so that it
- * is called directly instead of through its constraint class. Only for a plain use of a built-in
- * (no constraints, no `validateIf`) whose constraint words its message as class-validator's own
- * decorator does and answers as the built-in function on every probe value: a custom decorator
- * registered under the same name keeps going through its own constraint.
- */
-function builtInFor(metadata: ValidationMetadata, validators: readonly ValidatorConstraintInterface[], args: ValidationArguments): ((value: unknown) => boolean) | undefined {
-  const builtIn = metadata.name === undefined ? undefined : BUILT_INS.get(metadata.name);
-  if (!builtIn || validators.length !== 1 || metadata.validateIf || (metadata.constraints && metadata.constraints.length > 0)) return undefined;
-  const validator = validators[0]!;
-  const probeArgs = { ...args, property: 'probe' };
-  const message = genuineMessage(metadata.name!, !!metadata.each, probeArgs);
-  if (message === undefined || validator.defaultMessage?.(probeArgs) !== message) return undefined;
-  for (const probe of PROBES) {
-    let answer: unknown;
-    try {
-      answer = validator.validate(probe, { ...args, value: probe });
-    } catch {
-      return undefined;
-    }
-    if (isPromiseLike(answer) || !!answer !== builtIn.check(probe)) return undefined;
-  }
-  return builtIn.check;
-}
+/** Thrown while compiling a class that uses a decorator the fast path does not compile. */
+class NotCompiled extends Error {}
 
 /**
  * One constraint decorator as `validateSync` runs it: skipped when its `validateIf` says so;
- * `each` applies it to the elements of an array, set or map; a constraint answering with a promise
- * records no error. The arguments object is reused from call to call (only the object and the
- * value change): the constraints read it during the call.
+ * `each` applies it to the elements of an array, set or map. The arguments object is reused from
+ * call to call (only the object and the value change): the constraints read it during the call.
  */
-function compileConstraint(targetName: string, metadata: ValidationMetadata, validators: readonly ValidatorConstraintInterface[]): ConstraintTest {
+function compileConstraint(targetName: string, metadata: ValidationMetadata, validator: ValidatorConstraintInterface): ConstraintTest {
   // the plan is per constructor, so every object it sees has this constructor and this name
   const args: ValidationArguments = { targetName, property: metadata.propertyName, object: {}, value: undefined, constraints: metadata.constraints };
   const { validateIf, each } = metadata;
-  const check = builtInFor(metadata, validators, args);
-  if (check && !each) return (_object, value) => check(value);
-  if (check) {
-    return (_object, value) => {
-      if (Array.isArray(value)) {
-        for (const item of value) if (!check(item)) return false;
-        return true;
-      }
-      if (value instanceof Set || value instanceof Map) {
-        for (const item of value.values()) if (!check(item)) return false;
-        return true;
-      }
-      return check(value);
-    };
-  }
-  const single = validators.length === 1 ? validators[0]! : undefined;
-  if (single && !validateIf && !each) {
-    return (object, value) => {
-      args.object = object;
-      args.value = value;
-      // a promise is truthy: an asynchronous answer records no error under validateSync
-      return !!single.validate(value, args);
-    };
-  }
-  return (object, value) => {
-    if (validateIf && !validateIf(object, value)) return true;
+  // read once: the call sites below are shared by every compiled constraint, a property load there would be megamorphic
+  const validate = validator.validate;
+  const one = (object: object, value: unknown): boolean => {
     args.object = object;
     args.value = value;
-    const many = each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
-    for (const validator of validators) {
-      if (!many) {
-        if (!validator.validate(value, args)) return false;
-        continue;
-      }
-      const items: readonly unknown[] = Array.isArray(value) ? value : value instanceof Map ? Array.from(value.values()) : Array.from(value as Set<unknown>);
-      let failed = false;
-      let pending = false;
-      for (const item of items) {
-        const result = validator.validate(item, args);
-        if (isPromiseLike(result)) pending = true;
-        else if (!result) failed = true;
-      }
-      if (failed && !pending) return false;
-    }
-    return true;
+    const answer = validate.call(validator, value, args);
+    if (typeof answer === 'boolean') return answer;
+    if (isPromiseLike(answer)) throw UNDECIDED;
+    return !!answer;
   };
+  const test = !each
+    ? one
+    : (object: object, value: unknown): boolean => {
+        if (!(Array.isArray(value) || value instanceof Set || value instanceof Map)) return one(object, value);
+        for (const item of value instanceof Map ? value.values() : value) {
+          args.object = object;
+          args.value = value;
+          const answer = validate.call(validator, item, args);
+          if (isPromiseLike(answer)) throw UNDECIDED;
+          if (!answer) return false;
+        }
+        return true;
+      };
+  return validateIf ? (object, value) => !validateIf(object, value) || test(object, value) : test;
 }
 
-/** True when a condition is `@IsOptional()`'s: the property is validated only when not null or undefined (checked on the probes). */
-function isOptionalCondition(metadata: ValidationMetadata): boolean {
-  if (metadata.name !== 'isOptional' || typeof metadata.constraints?.[0] !== 'function') return false;
-  const condition = metadata.constraints[0] as Condition;
-  for (const probe of PROBES) {
-    let answer: unknown;
-    try {
-      answer = condition({ [metadata.propertyName]: probe }, probe);
-    } catch {
-      return false;
-    }
-    if (!!answer !== (probe !== null && probe !== undefined)) return false;
-  }
-  return true;
-}
+/** Thrown when a constraint answers with a promise: the fast path leaves such a value to class-validator. */
+const UNDECIDED = new NotCompiled('asynchronous answer');
 
 /**
  * One property as `validateSync` handles it: every condition must hold (`optional` is
@@ -210,41 +165,44 @@ function compileProperty(name: string, optional: boolean, conditions: readonly C
   };
 }
 
+/** The constraint instance class-validator calls for a compiled decorator; throws NotCompiled for any other. */
+function constraintOf(storage: MetadataStorage, metadata: ValidationMetadata): ValidatorConstraintInterface {
+  if (metadata.name === undefined || !COMPILED_DECORATORS.has(metadata.name)) throw new NotCompiled(metadata.name ?? 'unnamed');
+  const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
+  if (constraints.length !== 1 || constraints[0]!.async) throw new NotCompiled(metadata.name);
+  return constraints[0]!.instance;
+}
+
 /**
  * Reads class-validator's metadata for one class, with its inherited decorators, exactly as
- * `validateSync` reads it (no groups, `always` off), and compiles one test per property.
+ * `validateSync` reads it (public `getMetadataStorage()`, no groups, `always` off), and compiles
+ * one test per property. Throws NotCompiled for a decorator outside the compiled set.
  */
 function compile(target: Function): readonly PropertyTest[] {
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(target, '', false, false, undefined);
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const metadata of metadatas) {
+    if (!COMPILED_TYPES.has(metadata.type)) throw new NotCompiled(metadata.type);
     const list = byProperty.get(metadata.propertyName);
     if (list) list.push(metadata);
     else byProperty.set(metadata.propertyName, [metadata]);
   }
-  const toTest = (metadata: ValidationMetadata): ConstraintTest =>
-    compileConstraint(
-      target.name,
-      metadata,
-      // validateSync skips asynchronous constraints; the instances are taken from class-validator's container once
-      storage
-        .getTargetValidatorConstraints(metadata.constraintCls)
-        .filter((constraint) => !constraint.async)
-        .map((constraint) => constraint.instance),
-    );
   const tests: PropertyTest[] = [];
   for (const [name, list] of byProperty) {
-    const defined = list.filter((m) => m.type === ValidationTypes.IS_DEFINED);
-    const others = list.filter((m) => m.type !== ValidationTypes.IS_DEFINED && m.type !== ValidationTypes.WHITELIST);
-    const conditions = others.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION);
+    const conditions = list.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION);
+    const isOptional = (m: ValidationMetadata): boolean => m.name === IS_OPTIONAL && typeof m.constraints?.[0] === 'function';
+    const checks = [
+      ...list.filter((m) => m.type === ValidationTypes.IS_DEFINED),
+      ...list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),
+    ].map((m) => compileConstraint(target.name, m, constraintOf(storage, m)));
     tests.push(
       compileProperty(
         name,
-        conditions.some(isOptionalCondition),
-        conditions.filter((m) => !isOptionalCondition(m)).map((m) => m.constraints[0] as Condition),
-        [...defined, ...others.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION)].map(toTest),
-        others.some((m) => m.type === ValidationTypes.NESTED_VALIDATION),
+        conditions.some(isOptional),
+        conditions.filter((m) => !isOptional(m)).map((m) => m.constraints[0] as Condition),
+        checks,
+        list.some((m) => m.type === ValidationTypes.NESTED_VALIDATION),
       ),
     );
   }
@@ -266,21 +224,44 @@ function nestedPasses(value: unknown): boolean {
   return false;
 }
 
+function planOf(target: Function): readonly PropertyTest[] | null {
+  let plan = plans.get(target);
+  if (plan === undefined) {
+    try {
+      plan = compile(target);
+    } catch (error) {
+      if (!(error instanceof NotCompiled)) throw error;
+      plan = null;
+    }
+    plans.set(target, plan);
+  }
+  return plan;
+}
+
 /**
- * True exactly when class-validator's `validateSync(instance, { forbidUnknownValues: false })`
- * would report no error: the same metadata, read once per class, and the same constraint
- * functions, without building error objects. When it answers false, run class-validator itself
- * to word the errors: it stays the reference, this is only the fast way to say "valid".
+ * True when the fast path proves that class-validator's `validateSync(instance, { forbidUnknownValues: false })`
+ * reports no error: the same metadata, read once per class through the public
+ * `getMetadataStorage()`, and the same constraint instances, without building error objects.
+ * False when it finds an error, and also when the instance (or a nested one) belongs to a class
+ * using a decorator outside the compiled set: in both cases run class-validator itself, which
+ * decides and words the errors.
  */
 export function passesDecorators(instance: object): boolean {
   const target = instance.constructor;
   if (typeof target !== 'function') return false;
-  let plan = plans.get(target);
-  if (plan === undefined) {
-    plan = compile(target);
-    plans.set(target, plan);
-  }
+  const plan = planOf(target);
+  if (plan === null) return false;
   const record = instance as Record<string, unknown>;
-  for (let i = 0; i < plan.length; i++) if (!plan[i]!(record)) return false;
+  try {
+    for (let i = 0; i < plan.length; i++) if (!plan[i]!(record)) return false;
+  } catch (error) {
+    if (error === UNDECIDED) return false;
+    throw error;
+  }
   return true;
+}
+
+/** True when every decorator of the class (and its parents) is one the fast path compiles. */
+export function isCompiledByFastPath(target: Function): boolean {
+  return planOf(target) !== null;
 }

@@ -14,6 +14,17 @@ describe('createInkboxIdempotencyStore', () => {
     expect(build(false)).toBeNull();
   });
 
+  it('bounds the in-memory store by idempotency.maxBytes, and refuses a bound that is not a whole positive number', async () => {
+    const store = build({ maxBytes: 16 * 1024 }) as InkboxMemoryStore;
+    const options = { leaseMs: 1_000, ttlMs: 60_000 };
+    for (let i = 0; i < 2_000; i++) await store.complete(`evt_${i}`, 'H.on', 't', options);
+    expect(store.bytes).toBeLessThanOrEqual(16 * 1024);
+    expect(store.size).toBeGreaterThan(50);
+    expect(store.size).toBeLessThan(2_000);
+    expect(() => build({ maxBytes: 0 })).toThrow(/idempotency\.maxBytes must be a whole number of 1 or more/);
+    expect(() => build({ maxBytes: 1.5 })).toThrow(/idempotency\.maxBytes/);
+  });
+
   it('returns a custom store as given', () => {
     const custom: InkboxIdempotencyStore = {
       claim: async () => ({ run: [], done: [], busy: [], token: 't' }),

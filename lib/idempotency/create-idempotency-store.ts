@@ -12,7 +12,7 @@ export function createInkboxIdempotencyStore(options: ResolvedInkboxOptions): In
   const idempotency = options.idempotency;
   if (idempotency === false) return null;
   const store = idempotency.store ?? 'memory';
-  if (store === 'memory') return new InkboxMemoryStore(idempotency.maxEntries);
+  if (store === 'memory') return new InkboxMemoryStore(idempotency.maxEntries, Date.now, idempotency.maxBytes);
   if (store === 'redis') {
     const redis: { client?: InkboxRedisStoreOptions['client']; url?: string; keyPrefix?: string; commandTimeoutMs?: number } = idempotency.redis ?? {};
     return new InkboxRedisStore({

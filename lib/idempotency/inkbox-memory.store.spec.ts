@@ -100,4 +100,62 @@ describe('InkboxMemoryStore', () => {
     expect((await store.claim('evt_199999', ['A', 'B'], OPTS)).done).toEqual(['A', 'B']);
     expect((await store.claim('evt_189999', ['A'], OPTS)).run).toEqual(['A']);
   });
+
+  it('holds at most maxBytes (estimated), dropping the events changed longest ago, and says how much it holds', async () => {
+    const maxBytes = 64 * 1024;
+    const store = new InkboxMemoryStore(1_000_000, Date.now, maxBytes);
+    let previous = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const key = `evt_${i.toString(16).padStart(24, '0')}`;
+      const claim = await store.claim(key, ['A'], OPTS);
+      await store.complete(key, 'A', claim.token, OPTS);
+      expect(store.bytes).toBeLessThanOrEqual(maxBytes);
+      if (i === 100) previous = store.size;
+    }
+    // full: far fewer than the entry bound, and the youngest events are the ones kept
+    expect(store.size).toBeGreaterThan(previous);
+    expect(store.size).toBeLessThan(1_000);
+    expect(store.bytes).toBeGreaterThan(maxBytes * 0.9);
+    expect((await store.claim(`evt_${(4_999).toString(16).padStart(24, '0')}`, ['A'], OPTS)).done).toEqual(['A']);
+    expect((await store.claim(`evt_${(0).toString(16).padStart(24, '0')}`, ['A'], OPTS)).run).toEqual(['A']);
+  });
+
+  it('counts long keys by their length against maxBytes', async () => {
+    const short = new InkboxMemoryStore(1_000_000, Date.now, 32 * 1024);
+    const long = new InkboxMemoryStore(1_000_000, Date.now, 32 * 1024);
+    for (let i = 0; i < 5_000; i++) {
+      await short.complete(`evt_${i}`, 'A', 't', OPTS);
+      await long.complete(`evt_${i}_${'x'.repeat(200)}`, 'A', 't', OPTS);
+    }
+    expect(long.bytes).toBeLessThanOrEqual(32 * 1024);
+    expect(long.size).toBeLessThan(short.size / 2);
+    expect((await long.claim(`evt_4999_${'x'.repeat(200)}`, ['A'], OPTS)).done).toEqual(['A']);
+  });
+
+  it('handles an event whose key alone is over maxBytes, without remembering it (never more than the bound)', async () => {
+    const store = new InkboxMemoryStore(100, Date.now, 600);
+    const key = `evt_${'y'.repeat(1_000)}`;
+    const claim = await store.claim(key, ['A'], OPTS);
+    expect(claim.run).toEqual(['A']);
+    expect(store.bytes).toBeLessThanOrEqual(600);
+    await store.complete(key, 'A', claim.token, OPTS);
+    expect(store.size).toBe(0);
+    const small = await store.claim('evt_1', ['A'], OPTS);
+    await store.complete('evt_1', 'A', small.token, OPTS);
+    expect((await store.claim('evt_1', ['A'], OPTS)).done).toEqual(['A']);
+  });
+
+  it('remembers more than 32 distinct handlers per event', async () => {
+    const { store } = storeWithClock();
+    const ids = Array.from({ length: 40 }, (_, i) => `Handler${i}.on`);
+    const claim = await store.claim('evt_1', ids, OPTS);
+    expect(claim.run).toEqual(ids);
+    for (const id of ids.slice(0, 35)) await store.complete('evt_1', id, claim.token, OPTS);
+    await store.release('evt_1', ids[39]!, claim.token);
+    const again = await store.claim('evt_1', ids, OPTS);
+    expect(again.done).toEqual(ids.slice(0, 35));
+    expect(again.busy).toEqual(ids.slice(35, 39));
+    expect(again.run).toEqual([ids[39]]);
+    expect((await store.claim('evt_2', ids, OPTS)).run).toEqual(ids);
+  });
 });

@@ -32,6 +32,11 @@ export interface InkboxIdempotencyOptions {
   /** In-memory store only: most events remembered at once (oldest dropped first). Default 100 000. */
   maxEntries?: number;
   /**
+   * In-memory store only: most heap bytes (estimated: keys, map entries, slots) held at once; the events
+   * changed longest ago are dropped first. About 130 bytes per event with an `evt_…` key. Default 32 MiB.
+   */
+  maxBytes?: number;
+  /**
    * Redis store: an app-provided ioredis client (used as is, never closed; it wins over `url`) or a URL
    * (the store opens and closes its own client); the key prefix (default `inkbox:idem:`); and how long
    * a command may take before the delivery fails with 503 (default 5 000 ms).

@@ -3,6 +3,7 @@ import {
   DEFAULT_API_MAX_ATTEMPTS,
   DEFAULT_API_TIMEOUT_MS,
   DEFAULT_IDEMPOTENCY_LEASE_MS,
+  DEFAULT_IDEMPOTENCY_MAX_BYTES,
   DEFAULT_IDEMPOTENCY_MAX_ENTRIES,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_INCOMING_CALL_PATH,
@@ -135,6 +136,7 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
       ttlMs: positiveNumber(idem.ttlMs, 'idempotency.ttlMs', DEFAULT_IDEMPOTENCY_TTL_MS, 1),
       leaseMs: positiveNumber(idem.leaseMs, 'idempotency.leaseMs', DEFAULT_IDEMPOTENCY_LEASE_MS, 1),
       maxEntries: positiveNumber(idem.maxEntries, 'idempotency.maxEntries', DEFAULT_IDEMPOTENCY_MAX_ENTRIES, 1),
+      maxBytes: positiveNumber(idem.maxBytes, 'idempotency.maxBytes', DEFAULT_IDEMPOTENCY_MAX_BYTES, 1),
       onStoreError,
     };
   }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import {
   DEFAULT_TOLERANCE_SECONDS,
   INKBOX_REQUEST_ID_HEADER,
@@ -139,6 +139,40 @@ export function computeInkboxSignature(
   return `sha256=${hmac.digest('hex')}`;
 }
 
+/** Prepared HMAC keys by signing key: the key bytes are derived once per key, not once per request. */
+const preparedKeys = new Map<string, KeyObject>();
+/** Distinct signing keys kept prepared at most (a key resolver may return many); past it the cache starts over. */
+const MAX_PREPARED_KEYS = 1024;
+/** The signature's 32 bytes, decoded in place for each verification. */
+const expectedDigest = Buffer.alloc(32);
+
+function preparedKey(signingKey: string): KeyObject {
+  let key = preparedKeys.get(signingKey);
+  if (key === undefined) {
+    if (preparedKeys.size >= MAX_PREPARED_KEYS) preparedKeys.clear();
+    key = createSecretKey(inkboxKeyBytes(signingKey));
+    preparedKeys.set(signingKey, key);
+  }
+  return key;
+}
+
+/**
+ * Index of the first key whose HMAC-SHA256 over `prefix` + `body` equals the signature (a checked
+ * `sha256=` + 64 hex digits), compared in constant time; -1 when none does. The prefix is
+ * `"{requestId}.{timestamp}."`, whose form was checked (visible ASCII), so its Latin-1 bytes are
+ * its UTF-8 bytes.
+ */
+function matchingKeyIndex(keys: readonly string[], prefix: string, body: Uint8Array, signature: string): number {
+  // decoded into one buffer reused by every call (the loop below is synchronous)
+  const expected = expectedDigest;
+  if (expected.write(signature.slice(7), 'hex') !== expected.length) return -1;
+  for (let i = 0; i < keys.length; i++) {
+    const digest = createHmac('sha256', preparedKey(keys[i]!)).update(prefix, 'latin1').update(body).digest();
+    if (digest.length === expected.length && timingSafeEqual(digest, expected)) return i;
+  }
+  return -1;
+}
+
 function nowSeconds(now: Date | number | undefined): number {
   if (now === undefined) return Math.floor(Date.now() / 1000);
   const ms = now instanceof Date ? now.getTime() : now;
@@ -205,14 +239,8 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
     if (keys.length === 0) {
       return fail('no_signing_key', 'No signing key was given to check the signature against.');
     }
-    const expected = Buffer.from(signature.slice(7), 'hex');
-    const prefix = Buffer.from(`${requestId}.${timestamp}.`, 'utf8');
-    for (let i = 0; i < keys.length; i++) {
-      const digest = createHmac('sha256', inkboxKeyBytes(keys[i]!)).update(prefix).update(body).digest();
-      if (digest.length === expected.length && timingSafeEqual(digest, expected)) {
-        return { ok: true, requestId, timestamp: signedAt, keyIndex: i };
-      }
-    }
+    const keyIndex = matchingKeyIndex(keys, `${requestId}.${timestamp}.`, body, signature);
+    if (keyIndex >= 0) return { ok: true, requestId, timestamp: signedAt, keyIndex };
     return fail(
       'signature_mismatch',
       keys.length === 1
