@@ -3,6 +3,7 @@ export { InkboxModule } from './inkbox.module.js';
 export { INKBOX_MODULE_OPTIONS, INKBOX_OPTIONS_TYPE, INKBOX_ASYNC_OPTIONS_TYPE } from './inkbox.module-definition.js';
 export { InkboxConfigurationError, resolveInkboxOptions } from './options/inkbox-options.js';
 export type * from './options/inkbox-module-options.interface.js';
+export type * from './options/inkbox-delivery-options.interface.js';
 export type * from './idempotency/inkbox-idempotency-store.interface.js';
 export type * from './handlers/inkbox-delivery-context.interface.js';
 export type * from './receiver/inkbox-route.interface.js';
@@ -41,3 +42,5 @@ export {
   DEFAULT_INKBOX_REDIS_COMMAND_TIMEOUT_MS,
   type InkboxRedisStoreOptions,
 } from './idempotency/inkbox-redis.store.js';
+
+export * from './queue/index.js';

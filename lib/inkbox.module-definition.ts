@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { DEFAULT_WEBHOOK_PATH, INKBOX_ROUTE } from './inkbox.constants.js';
-import { normalizeWebhookPath } from './options/inkbox-options.js';
+import { DEFAULT_WEBHOOK_PATH, INKBOX_ROLE, INKBOX_ROUTE } from './inkbox.constants.js';
+import { normalizeInkboxRole, normalizeWebhookPath } from './options/inkbox-options.js';
 import type { InkboxModuleExtras, InkboxModuleOptions } from './options/inkbox-module-options.interface.js';
 import type { InkboxRoute } from './receiver/inkbox-route.interface.js';
 import { createInkboxWebhookController } from './receiver/inkbox-webhook.controller.js';
@@ -14,17 +14,19 @@ export const {
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createInkboxOptions')
   .setExtras<InkboxModuleExtras>(
-    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, version: undefined },
+    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, version: undefined, role: 'all' },
     (definition, extras) => {
       const route: InkboxRoute =
         extras.version === undefined
           ? { path: normalizeWebhookPath(extras.webhookPath) }
           : { path: normalizeWebhookPath(extras.webhookPath), version: extras.version };
+      const role = normalizeInkboxRole(extras.role);
       return {
         ...definition,
         global: extras.isGlobal,
-        controllers: [...(definition.controllers ?? []), createInkboxWebhookController(route)],
-        providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }],
+        // a worker declares no webhook route
+        controllers: [...(definition.controllers ?? []), ...(role === 'worker' ? [] : [createInkboxWebhookController(route)])],
+        providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }, { provide: INKBOX_ROLE, useValue: role }],
         exports: [...(definition.exports ?? []), INKBOX_ROUTE],
       };
     },

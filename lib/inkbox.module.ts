@@ -11,6 +11,10 @@ import type { InkboxIdempotencyStore } from './idempotency/inkbox-idempotency-st
 import { InkboxRawBodyCapture } from './receiver/inkbox-raw-body.capture.js';
 import { InkboxRawBodyInterceptor } from './receiver/inkbox-raw-body.interceptor.js';
 import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
+import { InkboxJobProcessor } from './queue/inkbox-job.processor.js';
+import { InkboxQueueHost } from './queue/inkbox-queue.host.js';
+import { InkboxQueueProducer } from './queue/inkbox-queue.producer.js';
+import { InkboxQueueService } from './queue/inkbox-queue.service.js';
 
 /**
  * Receives Inkbox webhooks: captures the raw body of the webhook route, verifies signatures,
@@ -30,9 +34,14 @@ import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
     InkboxRawBodyInterceptor,
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
+    // queue mode (after the dispatcher: the worker starts once handlers and the bridge are ready)
+    InkboxJobProcessor,
+    InkboxQueueHost,
+    InkboxQueueProducer,
+    InkboxQueueService,
     ...INKBOX_ADMIN_PROVIDERS,
   ],
-  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher, ...INKBOX_ADMIN_PROVIDERS],
+  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher, InkboxQueueService, ...INKBOX_ADMIN_PROVIDERS],
 })
 export class InkboxModule extends InkboxConfigurableModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store?: InkboxIdempotencyStore | null) {

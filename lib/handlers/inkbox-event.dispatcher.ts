@@ -79,10 +79,15 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   }
 
   /** Dispatches one verified event. Never throws: failures are reported in the result. */
-  async dispatch(event: InkboxEvent, rawBody: Buffer, delivery: Omit<InkboxDeliveryContext, 'eventKey'>): Promise<InkboxDispatchResult> {
+  async dispatch(
+    event: InkboxEvent,
+    rawBody: Buffer,
+    delivery: Omit<InkboxDeliveryContext, 'eventKey'> & { eventKey?: string },
+  ): Promise<InkboxDispatchResult> {
     const handlers = this.handlersFor(event.event_type);
     if (handlers.length === 0) return { outcome: 'ignored' };
-    const context: InkboxDeliveryContext = { ...delivery, eventKey: inkboxEventKey(event, rawBody) };
+    // queue mode passes the key computed when the event was received
+    const context: InkboxDeliveryContext = { ...delivery, eventKey: delivery.eventKey ?? inkboxEventKey(event, rawBody) };
     const idempotency = this.options.idempotency;
     if (!this.store || idempotency === false) return this.runAll(event, context, handlers);
 
@@ -130,7 +135,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
       }),
     );
     const failed = chosen.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
-    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true };
+    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true, errors: errors.filter((e) => e !== undefined) };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
     return { outcome: 'processed' };
   }
@@ -138,7 +143,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   private async runAll(event: InkboxEvent, context: InkboxDeliveryContext, handlers: readonly InkboxHandler[]): Promise<InkboxDispatchResult> {
     const errors = await Promise.all(handlers.map((h) => this.invoke(h, event, context)));
     const failed = handlers.filter((_h, i) => errors[i] !== undefined).map((h) => h.id);
-    return failed.length > 0 ? { outcome: 'failed', failed, retriesFailedOnly: false } : { outcome: 'processed' };
+    return failed.length > 0 ? { outcome: 'failed', failed, retriesFailedOnly: false, errors: errors.filter((e) => e !== undefined) } : { outcome: 'processed' };
   }
 
   /** Calls one handler; resolves to its error, or undefined on success. Logs the failure. */

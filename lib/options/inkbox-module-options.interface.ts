@@ -1,5 +1,6 @@
 import type { ControllerOptions } from '@nestjs/common';
 import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
+import type { InkboxDeliveryOptions, InkboxRole, ResolvedInkboxDelivery } from './inkbox-delivery-options.interface.js';
 
 /** What a signing-key resolver is told about a delivery. The body is untrusted and is not given. */
 export interface InkboxKeyContext {
@@ -80,6 +81,11 @@ export interface InkboxModuleOptions {
   idempotency?: false | InkboxIdempotencyOptions;
   /** Also emit each verified event as `inkbox.<event_type>` through `@nestjs/event-emitter`. Default false. */
   emitEvents?: boolean;
+  /**
+   * `{ mode: 'inline' }` (default): handlers run inside the webhook request. `{ mode: 'queue', redis }`:
+   * each verified event becomes a BullMQ job and workers run the handlers (see docs/queue.md).
+   */
+  delivery?: InkboxDeliveryOptions;
 }
 
 /** Options fixed when the module is declared (they shape the route), allowed in `forRoot` and `forRootAsync`. */
@@ -90,6 +96,11 @@ export interface InkboxModuleExtras {
   webhookPath?: string;
   /** Controller version under URI/header versioning, e.g. `VERSION_NEUTRAL`. Default: the app's default. */
   version?: ControllerOptions['version'];
+  /**
+   * Queue mode: `'all'` (default) receives and runs handlers, `'receiver'` only receives (runs no
+   * handler), `'worker'` only runs handlers (declares no webhook route).
+   */
+  role?: InkboxRole;
 }
 
 /** Options after validation and defaults: what the module's parts use. */
@@ -107,4 +118,5 @@ export interface ResolvedInkboxOptions {
   readonly registerWebhooks: InkboxRegisterWebhooksOptions | undefined;
   readonly idempotency: false | Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>;
   readonly emitEvents: boolean;
+  readonly delivery: ResolvedInkboxDelivery;
 }

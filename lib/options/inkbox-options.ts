@@ -14,6 +14,8 @@ import type {
   InkboxModuleOptions,
   ResolvedInkboxOptions,
 } from './inkbox-module-options.interface.js';
+import type { InkboxRole } from './inkbox-delivery-options.interface.js';
+import { idempotencyForDelivery, resolveInkboxDelivery } from './resolve-delivery-options.js';
 
 /** Thrown at startup when the module options cannot work; the message says what to change. */
 export class InkboxConfigurationError extends Error {
@@ -60,14 +62,20 @@ export function normalizeWebhookPath(path: string | undefined): string {
   return value.replace(/^\/+|\/+$/g, '');
 }
 
+/** Checks the `role` extra (default `'all'`, set in the module definition's extras). */
+export function normalizeInkboxRole(role: unknown): InkboxRole {
+  if (role === 'all' || role === 'receiver' || role === 'worker') return role;
+  throw new InkboxConfigurationError(`role must be 'all' (default), 'receiver' or 'worker' (got ${describe(role)}).`);
+}
+
 /** Validates the user's options and applies every default, in this one place. */
 export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | null): ResolvedInkboxOptions {
   if (!options || typeof options !== 'object') {
     throw new InkboxConfigurationError('options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.');
   }
   const extra = options as InkboxModuleOptions & { webhookPath?: unknown; version?: unknown };
-  if (extra.webhookPath !== undefined || extra.version !== undefined) {
-    throw new InkboxConfigurationError('webhookPath and version shape the route, which is fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, useFactory }).');
+  if (extra.webhookPath !== undefined || extra.version !== undefined || (extra as { role?: unknown }).role !== undefined) {
+    throw new InkboxConfigurationError('webhookPath, version and role shape the route, which is fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, role, useFactory }).');
   }
   const { signingKey } = options;
   if (signingKey === undefined || signingKey === null || signingKey === '') {
@@ -109,9 +117,11 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     }
   }
 
+  const delivery = resolveInkboxDelivery(options.delivery);
+  const idempotencyOption = idempotencyForDelivery(options.idempotency, delivery);
   let idempotency: ResolvedInkboxOptions['idempotency'] = false;
-  if (options.idempotency !== false) {
-    const idem = options.idempotency ?? {};
+  if (idempotencyOption !== false) {
+    const idem = idempotencyOption ?? {};
     const store = idem.store ?? 'memory';
     if (store !== 'memory' && store !== 'redis' && (typeof store !== 'object' || typeof store.claim !== 'function')) {
       throw new InkboxConfigurationError(`idempotency.store must be 'memory', 'redis' or an object implementing InkboxIdempotencyStore.`);
@@ -146,5 +156,6 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     registerWebhooks: register,
     idempotency,
     emitEvents: options.emitEvents === true,
+    delivery,
   };
 }

@@ -1,6 +1,7 @@
 import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards, type Type } from '@nestjs/common';
 import { INKBOX_VERIFIED } from '../inkbox.constants.js';
 import { InkboxEventDispatcher } from '../handlers/inkbox-event.dispatcher.js';
+import { InkboxQueueProducer } from '../queue/inkbox-queue.producer.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
@@ -8,7 +9,8 @@ import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.
 
 /** The body of every 2xx answer to Inkbox. */
 export interface InkboxWebhookResponse {
-  outcome: 'processed' | 'ignored' | 'duplicate';
+  /** `queued`: queue mode stored the event; its handlers run on a worker. */
+  outcome: 'processed' | 'ignored' | 'duplicate' | 'queued';
 }
 
 /**
@@ -22,13 +24,17 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
   @Controller(options)
   @UseGuards(InkboxSignatureGuard)
   class InkboxWebhookController {
-    constructor(private readonly dispatcher: InkboxEventDispatcher) {}
+    constructor(
+      private readonly dispatcher: InkboxEventDispatcher,
+      private readonly queue: InkboxQueueProducer,
+    ) {}
 
     @Post()
     @HttpCode(HttpStatus.OK)
     async receive(@Req() req: InkboxRequest): Promise<InkboxWebhookResponse> {
       const event = readVerifiedInkboxEvent(req);
       const verified = req[INKBOX_VERIFIED]!;
+      if (this.queue.active) return this.queue.receive(event, getInkboxRawBody(req)!, { requestId: verified.requestId, params: req.params ?? {} });
       const result = await this.dispatcher.dispatch(event, getInkboxRawBody(req)!, {
         requestId: verified.requestId,
         params: req.params ?? {},
