@@ -21,7 +21,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Counts a run (before the work) or a success (after it): HINCRBY <prefix>:runs|done <handler>|<eventKey>. */
 async function record(kind, handler, delivery) {
   const field = `${handler}|${delivery.eventKey}`;
-  if (kind === 'done') await recorder.multi().hincrby(`${PREFIX}:done`, field, 1).hset(`${PREFIX}:done-by`, field, String(process.pid)).exec();
+  if (kind === 'done') await recorder.multi().hincrby(`${PREFIX}:done`, field, 1).hset(`${PREFIX}:done-by`, field, String(process.pid)).hsetnx(`${PREFIX}:first-done-by`, field, `${process.pid}@${Date.now()}`).exec();
   else await recorder.hincrby(`${PREFIX}:runs`, field, 1);
 }
 
