@@ -96,6 +96,7 @@ async function startApp(name, env) {
   const child = fork(APP, [], { cwd: root, env: { ...process.env, INKBOX_LIB: LIB, LOAD_KEY: SIGNING_KEY, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
+  child.on('error', () => undefined); // a send to a process that was just killed
   const app = { name, child, peakRss: 0, agent: new http.Agent({ keepAlive: true, maxSockets: CONFIG.concurrency }) };
   child.on('message', (m) => {
     if (m?.type === 'stats') app.peakRss = Math.max(app.peakRss, m.peakRssBytes);
@@ -115,7 +116,7 @@ async function startApp(name, env) {
   return app;
 }
 
-const alive = (app) => app.child.exitCode === null && app.child.signalCode === null;
+const alive = (app) => app.child.exitCode === null && app.child.signalCode === null && app.child.connected && !app.child.killed;
 
 async function stopApp(app) {
   if (!alive(app)) return;
@@ -291,6 +292,10 @@ async function main() {
   console.log('queue load run: OK');
   process.exit(0);
 }
+
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 main().catch((error) => {
   console.error(error);
