@@ -15,7 +15,7 @@ export interface BullJobLike {
   readonly failedReason?: string;
   readonly finishedOn?: number;
   readonly opts: { readonly attempts?: number };
-  retry(state?: 'completed' | 'failed'): Promise<void>;
+  retry(state?: 'completed' | 'failed', options?: { resetAttemptsMade?: boolean; resetAttemptsStarted?: boolean }): Promise<void>;
 }
 
 /** A BullMQ queue as the module uses it. */

@@ -23,3 +23,6 @@ export function inkboxJobOptions(settings: ResolvedInkboxQueueDelivery, jobId: s
     removeOnFail: settings.removeOnFail,
   };
 }
+
+/** How a failed job is retried: with a fresh set of attempts. */
+export const FRESH_ATTEMPTS = { resetAttemptsMade: true, resetAttemptsStarted: true } as const;

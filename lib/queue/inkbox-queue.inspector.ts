@@ -1,6 +1,7 @@
 import type { BullJobLike, BullQueueLike } from './bullmq.types.js';
 import type { InkboxFailedJob, InkboxJobData, InkboxQueueCounts } from './inkbox-job.interface.js';
 import { inkboxJobId } from './inkbox-job-id.js';
+import { FRESH_ATTEMPTS } from './inkbox-queue.connection.js';
 
 /** Jobs read per call while retrying the whole failed set. */
 const PAGE = 500;
@@ -70,7 +71,7 @@ export class InkboxQueueInspector {
   private async retry(job: BullJobLike | null | undefined): Promise<boolean> {
     if (!job) return false;
     try {
-      await job.retry('failed');
+      await job.retry('failed', FRESH_ATTEMPTS);
       return true;
     } catch {
       return false; // no longer failed (retried or removed meanwhile)

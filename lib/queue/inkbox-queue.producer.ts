@@ -3,6 +3,7 @@ import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import { inkboxEventKey } from '../handlers/inkbox-event.dispatcher.js';
 import type { InkboxJobData } from './inkbox-job.interface.js';
 import { inkboxJobId } from './inkbox-job-id.js';
+import { FRESH_ATTEMPTS } from './inkbox-queue.connection.js';
 import { inkboxJobOptions } from './inkbox-queue.connection.js';
 import { InkboxQueueHost } from './inkbox-queue.host.js';
 
@@ -52,7 +53,7 @@ export class InkboxQueueProducer {
       if (state === 'completed') return { outcome: 'duplicate' };
       if (state === 'failed') {
         // a replay of an event whose job gave up: run it again (only its unfinished handlers)
-        await within(queue.getJob(jobId), settings.enqueueTimeoutMs).then((job) => job?.retry('failed')).catch(() => undefined);
+        await within(queue.getJob(jobId), settings.enqueueTimeoutMs).then((job) => job?.retry('failed', FRESH_ATTEMPTS)).catch(() => undefined);
         return { outcome: 'queued' };
       }
       if (state !== 'unknown') return { outcome: 'queued' };

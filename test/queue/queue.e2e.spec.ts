@@ -97,6 +97,7 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     expect(await service.retryFailed()).toEqual({ retried: 1 });
     expect(await waitFor(() => log.completedFor(String(bad.id)).length === 2, 10_000)).toBe(true);
     expect(log.calls.filter((c) => c.eventId === bad.id && c.handler === 'any')).toHaveLength(1);
+    expect(log.completedFor(String(bad.id)).find((c) => c.handler === 'received')!.attempt).toBe(1); // fresh attempts
     expect(await waitFor(async () => (await service.counts()).failed === 0 && (await service.counts()).completed === 1, 5_000)).toBe(true);
     expect(await service.retryFailed(['evt_not_there'])).toEqual({ retried: 0 });
   }, 40_000);
