@@ -11,6 +11,7 @@ import { InkboxQueueHost } from './inkbox-queue.host.js';
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    timer.unref?.();
     promise.then(
       (value) => {
         clearTimeout(timer);
