@@ -20,7 +20,7 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
   let queueName: string;
 
   afterEach(async () => {
-    await app?.close();
+    await app?.close().catch(() => undefined);
     if (queueName) await dropQueue(url, queueName);
   });
 
@@ -128,6 +128,23 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     expect(log.calls).toEqual([]);
     expect(await app.get(InkboxQueueService).counts()).toEqual({ waiting: 2, active: 0, delayed: 0, failed: 0, completed: 0 });
   });
+
+  it('graceful shutdown: closing the app lets the active job finish (within leaseMs) before the worker stops', async () => {
+    await start({ leaseMs: 10_000 });
+    const slow = createInkboxEvent('message.received');
+    log.plans.set(`received:${slow.id}`, { sleepMs: 1_500 });
+    await sendSigned(app, PATH, slow).expect(200);
+    expect(await waitFor(() => log.calls.some((c) => c.eventId === slow.id), 5_000)).toBe(true);
+    const redis = new Redis(url);
+    try {
+      await app.close();
+      expect(log.completedFor(String(slow.id)).map((c) => c.handler).sort()).toEqual(['any', 'received']);
+      expect(await redis.zscore(`bull:${queueName}:completed`, String(slow.id))).not.toBeNull();
+      expect(await redis.llen(`bull:${queueName}:active`)).toBe(0);
+    } finally {
+      await redis.quit();
+    }
+  }, 30_000);
 
   it('a worker declares no webhook route', async () => {
     await start({}, 'worker');
