@@ -114,7 +114,8 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
         const started = Date.now();
         const error = await this.invoke(handler, event, context);
         const took = Date.now() - started;
-        if (took > idempotency.leaseMs) {
+        // (queue mode: the job's lock, renewed while the worker lives, keeps other runs away)
+        if (took > idempotency.leaseMs && context.attempt === undefined) {
           this.logger.warn(
             `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
               'a redelivery in that time may have run it again. Raise leaseMs above your slowest handler.',
