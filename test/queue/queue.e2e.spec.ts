@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { InkboxQueueService, inkboxJobId } from '../../lib';
 import { createInkboxEvent } from '../../lib/testing';
-import { describeWithRedis, freePort } from '../guarantees/support/redis-env';
+import { OwnRedis, describeWithRedis, freePort } from '../guarantees/support/redis-env';
 import { sendSigned } from '../support/http';
 import { createQueueApp, dropQueue, queueDelivery, sleep, waitFor, type QueueLog } from './support/queue-test-kit';
 
@@ -174,6 +174,28 @@ describe('queue delivery when Redis cannot be reached', () => {
       await app.close();
     }
   });
+});
+
+describe('queue delivery when Redis goes away and comes back (a redis-server this test starts and kills)', () => {
+  it('answers 503 while Redis is down and queues again once it is back', async () => {
+    const redis = await OwnRedis.start();
+    const { app } = await createQueueApp({ role: 'receiver', delivery: queueDelivery(redis.url, { enqueueTimeoutMs: 2_000 }) });
+    try {
+      await sendSigned(app, PATH, createInkboxEvent('message.received')).expect(200, { outcome: 'queued' });
+      await redis.kill();
+      const event = createInkboxEvent('message.received');
+      const started = Date.now();
+      expect((await sendSigned(app, PATH, event)).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await redis.restart();
+      // the client reconnects by itself; Inkbox's retry then succeeds
+      expect(await waitFor(async () => (await sendSigned(app, PATH, event)).status === 200, 20_000, 250)).toBe(true);
+      expect((await sendSigned(app, PATH, event)).body).toEqual({ outcome: 'queued' });
+    } finally {
+      await app.close().catch(() => undefined);
+      await redis.kill();
+    }
+  }, 60_000);
 });
 
 describe('inkboxJobId', () => {
