@@ -31,7 +31,7 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
   }
 
   it('answers a delivery at once with {"outcome":"queued"} while a 5 s handler runs later, once', async () => {
-    await start({ leaseMs: 2_000, concurrency: 64 });
+    await start({ leaseMs: 10_000, concurrency: 64 });
     const events = Array.from({ length: 50 }, () => createInkboxEvent('message.received'));
     for (const e of events) log.plans.set(`received:${e.id}`, { sleepMs: 5_000 });
     await sendSigned(app, PATH, createInkboxEvent('message.sent')).expect(200); // warm-up: connections and scripts

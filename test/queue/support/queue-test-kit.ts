@@ -76,9 +76,13 @@ export class QueueHandlers {
   }
 }
 
-/** A unique queue on the test Redis, with short timings. */
+/**
+ * A unique queue on the test Redis, with short timings. The lease is 5 s (not less) although no test
+ * here crashes a worker: on a busy machine a worker's lock renewal can be late, and BullMQ then runs
+ * the job again as if the worker had died (the crash tests run in test/queue/processes.e2e.spec.ts).
+ */
 export function queueDelivery(url: string, extra: Partial<InkboxQueueDeliveryOptions> = {}): InkboxQueueDeliveryOptions {
-  return { mode: 'queue', redis: { url }, queueName: `inkbox-test-${randomUUID()}`, attempts: 3, backoffMs: 50, leaseMs: 1_000, concurrency: 8, ...extra };
+  return { mode: 'queue', redis: { url }, queueName: `inkbox-test-${randomUUID()}`, attempts: 3, backoffMs: 50, leaseMs: 5_000, concurrency: 8, ...extra };
 }
 
 /** A real app with the module in queue mode and the recording handlers, on 127.0.0.1. */
