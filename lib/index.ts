@@ -3,6 +3,7 @@ export { InkboxModule } from './inkbox.module.js';
 export { INKBOX_MODULE_OPTIONS, INKBOX_OPTIONS_TYPE, INKBOX_ASYNC_OPTIONS_TYPE } from './inkbox.module-definition.js';
 export { InkboxConfigurationError, resolveInkboxOptions } from './options/inkbox-options.js';
 export type * from './options/inkbox-module-options.interface.js';
+export type * from './options/inkbox-delivery-options.interface.js';
 export type * from './idempotency/inkbox-idempotency-store.interface.js';
 export type * from './handlers/inkbox-delivery-context.interface.js';
 export type * from './receiver/inkbox-route.interface.js';
@@ -105,3 +106,4 @@ export {
   type InkboxQueueHealthProbe,
 } from './telemetry/inkbox-health.indicator.js';
 export { InkboxLogEntry, type InkboxLogFields } from './telemetry/inkbox-log-entry.js';
+export * from './queue/index.js';

@@ -34,6 +34,8 @@ export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 1024 * 1024;
 export const INKBOX_RESOLVED_OPTIONS = Symbol.for('nestjs-inkbox:resolved-options');
 /** Injection token of the webhook route description (path and version). */
 export const INKBOX_ROUTE = Symbol.for('nestjs-inkbox:route');
+/** Injection token of the app instance's role (`'all'`, `'receiver'` or `'worker'`). */
+export const INKBOX_ROLE = Symbol.for('nestjs-inkbox:role');
 /** Injection token of the idempotency store in use (or `null` when turned off). */
 export const INKBOX_IDEMPOTENCY_STORE = Symbol.for('nestjs-inkbox:idempotency-store');
 

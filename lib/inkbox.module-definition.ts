@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { DEFAULT_INCOMING_CALL_PATH, DEFAULT_WEBHOOK_PATH, INKBOX_ROUTE } from './inkbox.constants.js';
-import { normalizeWebhookPath } from './options/inkbox-options.js';
+import { DEFAULT_INCOMING_CALL_PATH, DEFAULT_WEBHOOK_PATH, INKBOX_ROLE, INKBOX_ROUTE } from './inkbox.constants.js';
+import { normalizeInkboxRole, normalizeWebhookPath } from './options/inkbox-options.js';
 import type { InkboxModuleExtras, InkboxModuleOptions } from './options/inkbox-module-options.interface.js';
 import type { InkboxRoute } from './receiver/inkbox-route.interface.js';
 import { createInkboxIncomingCallController } from './receiver/inkbox-incoming-call.controller.js';
@@ -15,15 +15,18 @@ export const {
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createInkboxOptions')
   .setExtras<InkboxModuleExtras>(
-    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, incomingCallPath: DEFAULT_INCOMING_CALL_PATH, version: undefined },
+    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, incomingCallPath: DEFAULT_INCOMING_CALL_PATH, version: undefined, role: 'all' },
     (definition, extras) => {
       const paths = { path: normalizeWebhookPath(extras.webhookPath), incomingCallPath: normalizeWebhookPath(extras.incomingCallPath, 'incomingCallPath') };
       const route: InkboxRoute = extras.version === undefined ? paths : { ...paths, version: extras.version };
+      const role = normalizeInkboxRole(extras.role);
+      // a worker declares no route
+      const controllers = role === 'worker' ? [] : [createInkboxWebhookController(route), createInkboxIncomingCallController(route)];
       return {
         ...definition,
         global: extras.isGlobal,
-        controllers: [...(definition.controllers ?? []), createInkboxWebhookController(route), createInkboxIncomingCallController(route)],
-        providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }],
+        controllers: [...(definition.controllers ?? []), ...controllers],
+        providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }, { provide: INKBOX_ROLE, useValue: role }],
         exports: [...(definition.exports ?? []), INKBOX_ROUTE],
       };
     },

@@ -16,6 +16,10 @@ import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
 import { InkboxHealthIndicator } from './telemetry/inkbox-health.indicator.js';
 import { InkboxTelemetry } from './telemetry/inkbox-telemetry.service.js';
 import { InkboxTelemetryGuard } from './telemetry/inkbox-telemetry.guard.js';
+import { InkboxJobProcessor } from './queue/inkbox-job.processor.js';
+import { InkboxQueueHost } from './queue/inkbox-queue.host.js';
+import { InkboxQueueProducer } from './queue/inkbox-queue.producer.js';
+import { InkboxQueueService } from './queue/inkbox-queue.service.js';
 
 /**
  * Receives Inkbox webhooks: captures the raw body of the webhook route, verifies signatures,
@@ -40,6 +44,11 @@ import { InkboxTelemetryGuard } from './telemetry/inkbox-telemetry.guard.js';
     InkboxTelemetryGuard,
     InkboxHandlerRunner,
     InkboxHealthIndicator,
+    // queue mode (after the dispatcher: the worker starts once handlers and the bridge are ready)
+    InkboxJobProcessor,
+    InkboxQueueHost,
+    InkboxQueueProducer,
+    InkboxQueueService,
     ...INKBOX_ADMIN_PROVIDERS,
   ],
   exports: [
@@ -50,6 +59,7 @@ import { InkboxTelemetryGuard } from './telemetry/inkbox-telemetry.guard.js';
     InkboxTelemetry,
     InkboxHandlerRunner,
     InkboxHealthIndicator,
+    InkboxQueueService,
     ...INKBOX_ADMIN_PROVIDERS,
   ],
 })

@@ -1,5 +1,6 @@
 import { NESTJS_INKBOX_VERSION } from '../admin/version.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, createCliIo, describeError, splitKeys, type CliIo, type CliStreams } from './cli-io.js';
+import { runQueue } from './queue.command.js';
 import { runReplayFailed } from './replay-failed.command.js';
 import { runSend } from './send.command.js';
 import { runVerify } from './verify.command.js';
@@ -14,6 +15,8 @@ Usage:
       explain why a captured delivery does or does not verify
   nestjs-inkbox replay-failed --since <time> [options]
       ask Inkbox to send again the deliveries that failed since <time>
+  nestjs-inkbox queue <stats | failed | retry> [options]
+      queue mode: job counts, failed jobs, and running failed jobs again
 
   nestjs-inkbox <command> --help    the options of a command
   nestjs-inkbox --version           the version
@@ -27,6 +30,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   send: runSend,
   verify: runVerify,
   'replay-failed': runReplayFailed,
+  queue: runQueue,
 };
 
 /**

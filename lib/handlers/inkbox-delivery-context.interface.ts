@@ -6,4 +6,8 @@ export interface InkboxDeliveryContext {
   readonly eventKey: string;
   /** Path parameters of the webhook route (e.g. `identity`). */
   readonly params: Readonly<Record<string, string>>;
+  /** Queue mode only: which run of the job this is, 1-based (a retry after a failure counts up). */
+  readonly attempt?: number;
+  /** Queue mode only: when the receiver stored the event in the queue. */
+  readonly queuedAt?: Date;
 }

@@ -93,10 +93,15 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   }
 
   /** Dispatches one verified event. Never throws: failures are reported in the result. */
-  async dispatch(event: InkboxEvent, rawBody: Buffer, delivery: Omit<InkboxDeliveryContext, 'eventKey'>): Promise<InkboxDispatchResult> {
+  async dispatch(
+    event: InkboxEvent,
+    rawBody: Buffer,
+    delivery: Omit<InkboxDeliveryContext, 'eventKey'> & { eventKey?: string },
+  ): Promise<InkboxDispatchResult> {
     const handlers = this.handlersFor(event.event_type);
     if (handlers.length === 0) return { outcome: 'ignored' };
-    const context: InkboxDeliveryContext = { ...delivery, eventKey: inkboxEventKey(event, rawBody) };
+    // queue mode passes the key computed when the event was received
+    const context: InkboxDeliveryContext = { ...delivery, eventKey: delivery.eventKey ?? inkboxEventKey(event, rawBody) };
     const idempotency = this.options.idempotency;
     if (!this.store || idempotency === false) return this.runAll(event, context, handlers);
 
@@ -123,7 +128,8 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
         const started = Date.now();
         const error = await this.invoke(handler, event, context);
         const took = Date.now() - started;
-        if (took > idempotency.leaseMs) {
+        // (queue mode: the job's lock, renewed while the worker lives, keeps other runs away)
+        if (took > idempotency.leaseMs && context.attempt === undefined) {
           this.logger.warn(
             this.entry(
               `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
@@ -149,7 +155,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
       }),
     );
     const failed = chosen.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
-    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true };
+    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true, errors: errors.filter(isFailure) };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
     return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
   }
@@ -157,7 +163,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   private async runAll(event: InkboxEvent, context: InkboxDeliveryContext, handlers: readonly InkboxHandler[]): Promise<InkboxDispatchResult> {
     const errors = await Promise.all(handlers.map((h) => this.invoke(h, event, context)));
     const failed = handlers.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
-    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: false };
+    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: false, errors: errors.filter(isFailure) };
     return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
   }
 

@@ -1,6 +1,7 @@
 import type { ControllerOptions } from '@nestjs/common';
 import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
 import type { InkboxHandlerErrorHook } from '../telemetry/inkbox-handler-error.interface.js';
+import type { InkboxDeliveryOptions, InkboxRole, ResolvedInkboxDelivery } from './inkbox-delivery-options.interface.js';
 
 /** What a signing-key resolver is told about a delivery. The body is untrusted and is not given. */
 export interface InkboxKeyContext {
@@ -115,6 +116,11 @@ export interface InkboxModuleOptions {
   onHandlerError?: InkboxHandlerErrorHook;
   /** The synchronous incoming-call webhook (`@OnInkboxIncomingCall()`). */
   incomingCall?: InkboxIncomingCallOptions;
+  /**
+   * `{ mode: 'inline' }` (default): handlers run inside the webhook request. `{ mode: 'queue', redis }`:
+   * each verified event becomes a BullMQ job and workers run the handlers (see docs/queue.md).
+   */
+  delivery?: InkboxDeliveryOptions;
 }
 
 /** Options of the incoming-call webhook. */
@@ -136,6 +142,11 @@ export interface InkboxModuleExtras {
   incomingCallPath?: string;
   /** Controller version under URI/header versioning, e.g. `VERSION_NEUTRAL`. Default: the app's default. */
   version?: ControllerOptions['version'];
+  /**
+   * Queue mode: `'all'` (default) receives and runs handlers, `'receiver'` only receives (runs no
+   * handler), `'worker'` only runs handlers (declares no webhook route).
+   */
+  role?: InkboxRole;
 }
 
 /** Options after validation and defaults: what the module's parts use. */
@@ -155,4 +166,5 @@ export interface ResolvedInkboxOptions {
   readonly emitEvents: boolean;
   readonly onHandlerError: InkboxHandlerErrorHook | undefined;
   readonly incomingCall: Required<InkboxIncomingCallOptions>;
+  readonly delivery: ResolvedInkboxDelivery;
 }

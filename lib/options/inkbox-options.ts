@@ -21,6 +21,8 @@ import type {
   ResolvedInkboxOptions,
   ResolvedInkboxRegisterWebhooks,
 } from './inkbox-module-options.interface.js';
+import type { InkboxRole } from './inkbox-delivery-options.interface.js';
+import { idempotencyForDelivery, resolveInkboxDelivery } from './resolve-delivery-options.js';
 
 /** Thrown at startup when the module options cannot work; the message says what to change. */
 export class InkboxConfigurationError extends Error {
@@ -75,14 +77,20 @@ export function normalizeWebhookPath(path: string | undefined, option: 'webhookP
   return value.replace(/^\/+|\/+$/g, '');
 }
 
+/** Checks the `role` extra (default `'all'`, set in the module definition's extras). */
+export function normalizeInkboxRole(role: unknown): InkboxRole {
+  if (role === 'all' || role === 'receiver' || role === 'worker') return role;
+  throw new InkboxConfigurationError(`role must be 'all' (default), 'receiver' or 'worker' (got ${describe(role)}).`);
+}
+
 /** Validates the user's options and applies every default, in this one place. */
 export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | null): ResolvedInkboxOptions {
   if (!options || typeof options !== 'object') {
     throw new InkboxConfigurationError('options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.');
   }
-  const extra = options as InkboxModuleOptions & { webhookPath?: unknown; incomingCallPath?: unknown; version?: unknown };
-  if (extra.webhookPath !== undefined || extra.incomingCallPath !== undefined || extra.version !== undefined) {
-    throw new InkboxConfigurationError('webhookPath, incomingCallPath and version shape the routes, which are fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, useFactory }).');
+  const extra = options as InkboxModuleOptions & { webhookPath?: unknown; incomingCallPath?: unknown; version?: unknown; role?: unknown };
+  if (extra.webhookPath !== undefined || extra.incomingCallPath !== undefined || extra.version !== undefined || extra.role !== undefined) {
+    throw new InkboxConfigurationError('webhookPath, incomingCallPath, version and role shape the routes, which are fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, role, useFactory }).');
   }
   const { signingKey } = options;
   if (signingKey === undefined || signingKey === null || signingKey === '') {
@@ -116,9 +124,11 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
   }
   const register = options.registerWebhooks === undefined ? undefined : resolveRegisterWebhooks(options.registerWebhooks);
 
+  const delivery = resolveInkboxDelivery(options.delivery);
+  const idempotencyOption = idempotencyForDelivery(options.idempotency, delivery);
   let idempotency: ResolvedInkboxOptions['idempotency'] = false;
-  if (options.idempotency !== false) {
-    const idem = options.idempotency ?? {};
+  if (idempotencyOption !== false) {
+    const idem = idempotencyOption ?? {};
     const store = idem.store ?? 'memory';
     if (store !== 'memory' && store !== 'redis' && (typeof store !== 'object' || typeof store.claim !== 'function')) {
       throw new InkboxConfigurationError(`idempotency.store must be 'memory', 'redis' or an object implementing InkboxIdempotencyStore.`);
@@ -158,6 +168,7 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
       timeoutMs: positiveNumber(options.incomingCall?.timeoutMs, 'incomingCall.timeoutMs', DEFAULT_INCOMING_CALL_TIMEOUT_MS, 1),
     },
     onHandlerError: handlerErrorHook(options.onHandlerError),
+    delivery,
   };
 }
 

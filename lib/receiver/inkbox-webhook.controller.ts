@@ -4,6 +4,7 @@ import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.int
 import { InkboxCapturedRoute } from './inkbox-captured-route.decorator.js';
 import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
 import { InkboxEventDispatcher, inkboxEventKey } from '../handlers/inkbox-event.dispatcher.js';
+import { InkboxQueueProducer } from '../queue/inkbox-queue.producer.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
@@ -14,7 +15,8 @@ import { InkboxTelemetryGuard } from '../telemetry/inkbox-telemetry.guard.js';
 
 /** The body of every 2xx answer to Inkbox. */
 export interface InkboxWebhookResponse {
-  outcome: 'processed' | 'ignored' | 'duplicate';
+  /** `queued`: queue mode stored the event; its handlers run on a worker. */
+  outcome: 'processed' | 'ignored' | 'duplicate' | 'queued';
 }
 
 /**
@@ -32,6 +34,7 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
       private readonly dispatcher: InkboxEventDispatcher,
       @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
       private readonly telemetry: InkboxTelemetry,
+      private readonly queue: InkboxQueueProducer,
     ) {}
 
     @Post()
@@ -60,10 +63,15 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
       }
       const verified = req[INKBOX_VERIFIED]!;
       const rawBody = getInkboxRawBody(req)!;
-      const result = await this.telemetry.withReceive(req, () =>
-        this.dispatcher.dispatch(event, rawBody, { requestId: verified.requestId, params: req.params ?? {} }),
-      );
-      this.telemetry.finishReceive(req, { eventType: event.event_type, eventId: inkboxEventKey(event, rawBody), requestId: verified.requestId }, result.outcome);
+      const context = { requestId: verified.requestId, params: req.params ?? {} };
+      const delivery = { eventType: event.event_type, eventId: inkboxEventKey(event, rawBody), requestId: verified.requestId };
+      if (this.queue.active) {
+        const queued = await this.telemetry.withReceive(req, () => this.queue.receive(event, rawBody, context));
+        this.telemetry.finishReceive(req, delivery, queued.outcome);
+        return queued;
+      }
+      const result = await this.telemetry.withReceive(req, () => this.dispatcher.dispatch(event, rawBody, context));
+      this.telemetry.finishReceive(req, delivery, result.outcome);
       switch (result.outcome) {
         case 'processed':
         case 'ignored':

@@ -37,6 +37,13 @@ describe('the packed tarball', () => {
     expect(out.received).toEqual([{ className: 'MessageBouncedEvent', isBounce: true, id: out.eventId }]);
   });
 
+  it('works without bullmq installed: inline delivery never loads it, queue mode says to install it', () => {
+    const out = JSON.parse(run(process.execPath, [join(consumer, 'no-bullmq.cjs')], consumer).trim());
+    expect(out.inline).toEqual([200, { outcome: 'processed' }]);
+    expect(out.bullmqLoaded).toEqual([]);
+    expect(out.queueError).toMatch(/needs the bullmq package: run `npm install bullmq`/);
+  });
+
   it('the ESM consumer really loads the ESM build, and the CJS one the CJS build', () => {
     const probe = (code: string, type: 'cjs' | 'esm') =>
       run(process.execPath, type === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code], consumer).trim();
