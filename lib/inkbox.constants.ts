@@ -24,7 +24,7 @@ export const DEFAULT_IDEMPOTENCY_LEASE_MS = 60_000;
 /** Default bound on the number of events the in-memory store remembers. */
 export const DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 100_000;
 
-/** Injection token of the options as given by the user (before defaults). */
+/** Injection token of the resolved options: validated, with every default applied (internal). */
 export const INKBOX_RESOLVED_OPTIONS = Symbol.for('nestjs-inkbox:resolved-options');
 /** Injection token of the webhook route description (path and version). */
 export const INKBOX_ROUTE = Symbol.for('nestjs-inkbox:route');

@@ -9,7 +9,7 @@ import { INKBOX_MODULE_OPTIONS, InkboxConfigurableModule } from './inkbox.module
 import { resolveInkboxOptions } from './options/inkbox-options.js';
 import type { InkboxIdempotencyStore } from './idempotency/inkbox-idempotency-store.interface.js';
 import { InkboxRawBodyCapture } from './receiver/inkbox-raw-body.capture.js';
-import { InkboxRawBodyInterceptor } from './receiver/inkbox-raw-body.interceptor.js';
+import { InkboxEventInterceptor } from './receiver/inkbox-event.interceptor.js';
 import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
 
 /**
@@ -27,12 +27,12 @@ import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
     { provide: INKBOX_IDEMPOTENCY_STORE, useFactory: createInkboxIdempotencyStore, inject: [INKBOX_RESOLVED_OPTIONS] },
     InkboxRawBodyCapture,
     InkboxSignatureGuard,
-    InkboxRawBodyInterceptor,
+    InkboxEventInterceptor,
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
     ...INKBOX_ADMIN_PROVIDERS,
   ],
-  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxRawBodyInterceptor, InkboxEventDispatcher, ...INKBOX_ADMIN_PROVIDERS],
+  exports: [INKBOX_RESOLVED_OPTIONS, InkboxSignatureGuard, InkboxEventInterceptor, InkboxEventDispatcher, ...INKBOX_ADMIN_PROVIDERS],
 })
 export class InkboxModule extends InkboxConfigurableModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store?: InkboxIdempotencyStore | null) {

@@ -1,14 +1,12 @@
-import type { InkboxApiError } from './inkbox-api.error.js';
-import type { InkboxConnectionError } from './inkbox-connection.error.js';
+import type { InkboxApiError, InkboxConnectionError, InkboxHttpMethod } from '../errors.js';
+
+export type { InkboxHttpMethod };
 
 /*
  * Field names of everything sent to or received from Inkbox stay snake_case, exactly as the API
  * spells them. Options of this library's own operations (setWebhookUrl, replayFailedDeliveries…)
  * are camelCase.
  */
-
-/** HTTP methods the admin client uses. */
-export type InkboxHttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 // ---------------------------------------------------------------- mailboxes
 

@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
+import { InkboxConfigurationError } from '../errors.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
 /**
  * Finds every `@OnInkboxEvent` method of the app's providers and controllers at startup, once per
@@ -61,10 +62,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
         if (!types) continue;
         const className = (wrapper.metatype as { name?: string }).name || String(wrapper.name);
         if (!wrapper.isDependencyTreeStatic()) {
-          throw new InkboxConfigurationError(
-            `${className}.${methodName} has @OnInkboxEvent but ${className} is request-scoped (or depends on a request-scoped provider). ` +
-              'Handlers must live on singleton providers: move the handler there and resolve request-scoped services inside it with ModuleRef.resolve().',
-          );
+          throw new InkboxConfigurationError(INKBOX_MESSAGES.requestScopedHandler(`${className}.${methodName}`, className));
         }
         const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
         if (!instance) continue;

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
+import { InkboxConfigurationError } from '../errors.js';
 import type {
   InkboxClaimOptions,
   InkboxClaimResult,

@@ -9,19 +9,15 @@ import {
   DEFAULT_TOLERANCE_SECONDS,
   DEFAULT_WEBHOOK_PATH,
 } from '../inkbox.constants.js';
+import { InkboxConfigurationError } from '../errors.js';
 import type {
   InkboxKeyContext,
   InkboxModuleOptions,
   ResolvedInkboxOptions,
 } from './inkbox-module-options.interface.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
-/** Thrown at startup when the module options cannot work; the message says what to change. */
-export class InkboxConfigurationError extends Error {
-  constructor(message: string) {
-    super(`nestjs-inkbox: ${message}`);
-    this.name = 'InkboxConfigurationError';
-  }
-}
+export { InkboxConfigurationError };
 
 function cleanKeys(value: unknown, where: string): string[] {
   const list = Array.isArray(value) ? value : [value];
@@ -63,15 +59,15 @@ export function normalizeWebhookPath(path: string | undefined): string {
 /** Validates the user's options and applies every default, in this one place. */
 export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | null): ResolvedInkboxOptions {
   if (!options || typeof options !== 'object') {
-    throw new InkboxConfigurationError('options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.');
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.optionsMissing);
   }
   const extra = options as InkboxModuleOptions & { webhookPath?: unknown; version?: unknown };
   if (extra.webhookPath !== undefined || extra.version !== undefined) {
-    throw new InkboxConfigurationError('webhookPath and version shape the route, which is fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, useFactory }).');
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.routeOptionsInFactory);
   }
   const { signingKey } = options;
   if (signingKey === undefined || signingKey === null || signingKey === '') {
-    throw new InkboxConfigurationError('the signingKey option is required (the webhook signing key Inkbox gave you, e.g. from process.env.INKBOX_SIGNING_KEY); without it no delivery could be verified.');
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.signingKeyRequired);
   }
   let resolveKeys: ResolvedInkboxOptions['resolveKeys'];
   if (typeof signingKey === 'function') {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { INKBOX_RAW_BODY } from '../inkbox.constants.js';
 import { isJsonContentType } from './inkbox-content-type.js';
-import { inkboxHttpError } from './inkbox-signature.guard.js';
+import { inkboxHttpError } from './inkbox-http-error.js';
 
 /** The parts of a Fastify request the hook touches. */
 interface FastifyRequestLike {

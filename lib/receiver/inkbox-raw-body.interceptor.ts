@@ -1,24 +1,11 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { Observable } from 'rxjs';
-import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
-import type { InkboxRequest } from './inkbox-request.js';
+import { InkboxEventInterceptor } from './inkbox-event.interceptor.js';
 
 /**
- * After `InkboxSignatureGuard`, parses the verified raw bytes into the typed event and puts it in
- * `req.body` (so `@Body()` and `@InkboxWebhookEvent()` receive it), replacing whatever another body
- * parser produced. Together with the guard it turns any route of yours into an Inkbox endpoint.
+ * The former name of {@link InkboxEventInterceptor}, which parses the verified event (it never
+ * exposed the raw body).
  *
- * @example
- * \@Post('hooks/inkbox')
- * \@UseGuards(InkboxSignatureGuard)
- * \@UseInterceptors(InkboxRawBodyInterceptor)
- * receive(\@InkboxWebhookEvent() event: InkboxEvent) { ... }
+ * @deprecated Use `InkboxEventInterceptor`; this alias will be removed in the next major version.
  */
-@Injectable()
-export class InkboxRawBodyInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<InkboxRequest>();
-    req.body = readVerifiedInkboxEvent(req);
-    return next.handle();
-  }
-}
+export const InkboxRawBodyInterceptor = InkboxEventInterceptor;
+/** @deprecated Use `InkboxEventInterceptor`. */
+export type InkboxRawBodyInterceptor = InkboxEventInterceptor;

@@ -1,10 +1,23 @@
-import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Post, Req, UseGuards, type Type } from '@nestjs/common';
+import {
+  ConflictException,
+  Controller,
+  type ControllerOptions,
+  HttpCode,
+  HttpStatus,
+  InternalServerErrorException,
+  Post,
+  Req,
+  ServiceUnavailableException,
+  UseGuards,
+  type Type,
+} from '@nestjs/common';
 import { INKBOX_VERIFIED } from '../inkbox.constants.js';
 import { InkboxEventDispatcher } from '../handlers/inkbox-event.dispatcher.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
-import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.js';
+import { InkboxSignatureGuard } from './inkbox-signature.guard.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
 /** The body of every 2xx answer to Inkbox. */
 export interface InkboxWebhookResponse {
@@ -39,18 +52,11 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
         case 'duplicate':
           return { outcome: result.outcome };
         case 'failed':
-          throw inkboxHttpError(
-            HttpStatus.INTERNAL_SERVER_ERROR,
-            `${result.failed.length === 1 ? 'Handler' : 'Handlers'} ${result.failed.join(', ')} failed for this event; the other handlers ran. See the application log. ` +
-              (result.retriesFailedOnly ? 'Inkbox will retry; only the failed handlers will run again.' : 'Inkbox will retry, and every handler will run again (no idempotency store).'),
-          );
+          throw new InternalServerErrorException(INKBOX_MESSAGES.handlersFailed(result.failed, result.retriesFailedOnly));
         case 'in-flight':
-          throw new HttpException(
-            { statusCode: 409, message: `This event is being processed by another delivery right now (${result.busy.join(', ')}); retry later.`, error: 'Conflict' },
-            HttpStatus.CONFLICT,
-          );
+          throw new ConflictException(INKBOX_MESSAGES.inFlight(result.busy));
         case 'store-unavailable':
-          throw new HttpException({ statusCode: 503, message: result.message, error: 'Service Unavailable' }, HttpStatus.SERVICE_UNAVAILABLE);
+          throw new ServiceUnavailableException(result.message);
       }
     }
   }
