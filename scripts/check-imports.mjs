@@ -1,4 +1,5 @@
-// Fails when the import graph of lib/ has a cycle (type-only imports included): prints each cycle found.
+// Checks the import graph of lib/ (type-only imports included): no cycles, and the CLI (a production
+// binary) never reaches the testing kit, directly or through another file. Prints each problem found.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,5 +36,26 @@ function visit(file, stack) {
 for (const file of graph.keys()) if (!state.has(file)) visit(file, []);
 
 for (const cycle of cycles) console.error('import cycle: ' + cycle.map((f) => relative(root, f)).join(' -> '));
-if (cycles.length > 0) process.exit(1);
-console.log(`no import cycles in lib/ (${graph.size} files)`);
+
+/** Files reachable from `start`, with the path that reaches each. */
+function reachable(start) {
+  const paths = new Map([[start, [start]]]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const file = queue.shift();
+    for (const next of graph.get(file) ?? []) {
+      if (paths.has(next)) continue;
+      paths.set(next, [...paths.get(file), next]);
+      queue.push(next);
+    }
+  }
+  return paths;
+}
+const testing = join(root, 'testing') + '/';
+const leaks = [...graph.keys()]
+  .filter((file) => file.startsWith(join(root, 'cli') + '/'))
+  .flatMap((file) => [...reachable(file).entries()].filter(([target]) => target.startsWith(testing)).map(([, path]) => path));
+for (const path of leaks.slice(0, 5)) console.error('the CLI imports the testing kit: ' + path.map((f) => relative(root, f)).join(' -> '));
+
+if (cycles.length > 0 || leaks.length > 0) process.exit(1);
+console.log(`lib/: no import cycles, and the CLI does not import the testing kit (${graph.size} files)`);
