@@ -95,7 +95,7 @@ export function parseHeadersText(text: string, option = '--headers'): Record<str
     const headers: Record<string, string | string[]> = {};
     for (const [name, raw] of Object.entries(value)) {
       if (typeof raw === 'string' || typeof raw === 'number') headers[name] = String(raw);
-      else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) headers[name] = raw as string[];
+      else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) headers[name] = raw;
       else throw new CliUsageError(`${option}: the value of "${name}" must be a string or a list of strings.`);
     }
     return headers;

@@ -84,14 +84,14 @@ function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown
 /** The class for the payload's `event_type`; the envelope class for types without one. */
 function eventClassOf(json: Record<string, unknown>): typeof InkboxEvent {
   const type = json.event_type;
-  return (typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent) as typeof InkboxEvent;
+  return typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent;
 }
 
 /** The structure checks, then class-transformer and class-validator: the reference, and the source of every error message. */
 function validateWithClassValidator(cls: typeof InkboxEvent, json: Record<string, unknown>): InkboxEvent {
   const structural = checkStructure(json);
   if (structural) throw new InkboxPayloadError([structural]);
-  const event = plainToInstance(cls, json) as InkboxEvent;
+  const event: InkboxEvent = plainToInstance(cls, json);
   const errors = validateSync(event, { forbidUnknownValues: false, skipMissingProperties: false });
   if (errors.length > 0) {
     const problems = flatten(errors);

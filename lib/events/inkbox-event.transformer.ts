@@ -1,6 +1,8 @@
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- class-transformer's metadata types classes as Function */
 import { plainToInstance, TransformationType, Type } from 'class-transformer';
 // class-transformer keeps its decorator metadata in this module and ships no declarations beside
 // it; the few read-only methods used here are typed by `TransformerStorage` below.
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- an error in one of the two builds only, so not @ts-expect-error
 // @ts-ignore
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 
@@ -118,7 +120,7 @@ function checkKey(key: string, limits: InstanceBuilderLimits): void {
 function checkPlain(value: object, depth: number, limits: InstanceBuilderLimits): void {
   if (depth > limits.maxDepth) throw UNSUPPORTED;
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') checkPlain(item, depth + 1, limits);
+    for (const item of value as unknown[]) if (item !== null && typeof item === 'object') checkPlain(item, depth + 1, limits);
     return;
   }
   for (const key in value) {

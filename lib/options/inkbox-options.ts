@@ -42,7 +42,7 @@ function describe(value: unknown): string {
 function positiveNumber(value: unknown, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
-    throw new InkboxConfigurationError(`${name} must be a whole number of ${min} or more (got ${describe(value)} ${String(value)}).`);
+    throw new InkboxConfigurationError(`${name} must be a whole number of ${min} or more (got ${describe(value)} ${JSON.stringify(value) ?? 'undefined'}).`);
   }
   return value;
 }

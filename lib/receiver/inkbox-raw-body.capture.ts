@@ -8,7 +8,7 @@ import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.int
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { installFastifyInkboxCapture, type FastifyInstanceLike } from './inkbox-fastify.capture.js';
 import { createInkboxPathMatcher } from './inkbox-path.matcher.js';
-import { readInkboxRawBody, type InkboxCaptureRequest } from './inkbox-raw-body.reader.js';
+import { readInkboxRawBody } from './inkbox-raw-body.reader.js';
 
 type Middleware = (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => void;
 
@@ -70,7 +70,7 @@ export class InkboxRawBodyCapture implements OnModuleInit {
     }
     const capture: Middleware = (req, _res, next) => {
       if (req.method !== 'POST' || !matches(req.originalUrl ?? req.url ?? '')) return next();
-      readInkboxRawBody(req as InkboxCaptureRequest, maxBytes, next);
+      readInkboxRawBody(req, maxBytes, next);
     };
     Object.defineProperty(capture, 'name', { value: MIDDLEWARE_NAME });
     adapter.use(capture);

@@ -30,7 +30,7 @@ export interface InkboxWebhookResponse {
  */
 export function createInkboxWebhookController(route: InkboxRoute): Type<unknown> {
   const options: ControllerOptions = { path: route.path };
-  if (route.version !== undefined) options.version = route.version as ControllerOptions['version'];
+  if (route.version !== undefined) options.version = route.version;
 
   @Controller(options)
   @UseGuards(InkboxSignatureGuard)

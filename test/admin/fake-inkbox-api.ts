@@ -332,7 +332,7 @@ export class FakeInkboxApi {
     if (invalid) return invalid;
     const active = [...this.subscriptions.values()].filter((s) => s.status === 'active' && s.mailbox_id === mailbox.id);
     if (active.length >= 20) return detail(409, 'Subscription limit reached for this owner (20)');
-    const subscription = this.addSubscription({ mailbox_id: mailbox.id as string, url: body.url, event_types: body.event_types as string[], context_config: body.context_config ?? null });
+    const subscription = this.addSubscription({ mailbox_id: mailbox.id as string, url: body.url, event_types: body.event_types, context_config: body.context_config ?? null });
     const identity = [...this.identities.values()].find((i) => i.id === mailbox.agent_identity_id);
     let signingKey: string | null = null;
     if (identity && !identity.key) {
@@ -347,7 +347,7 @@ export class FakeInkboxApi {
     if (types.length === 0) return detail(422, 'event_types must be a non-empty list');
     if (new Set(types).size !== types.length) return detail(422, 'event_types must not contain duplicates');
     const wrong = types.find((t) => typeof t !== 'string' || !MAIL_EVENT_TYPES.includes(t));
-    if (wrong !== undefined) return detail(422, `Unknown or not allowed event type for a mailbox: ${String(wrong)}`);
+    if (wrong !== undefined) return detail(422, `Unknown or not allowed event type for a mailbox: ${JSON.stringify(wrong)}`);
     return undefined;
   }
 

@@ -127,7 +127,7 @@ export async function startGuaranteeApp(
   class HandlersModule {}
 
   @Module({
-    imports: [InkboxModule.forRoot({ signingKey: GUARANTEE_KEY, ...inkbox } as InkboxModuleOptions & InkboxModuleExtras), HandlersModule],
+    imports: [InkboxModule.forRoot({ signingKey: GUARANTEE_KEY, ...inkbox }), HandlersModule],
     controllers: [HealthController],
   })
   class AppModule {}
