@@ -4,9 +4,9 @@ export const CLI_MESSAGES = {
   unknownEventType: (type: string, known: readonly string[]): string =>
     `unknown event type "${type}". Known: ${known.join(', ')}. For other payloads, write them to a file and use --body.`,
   notFoundHint: (path: string): string =>
-    `nothing answers POST ${path}. The module's route is /inkbox/webhooks under the app's global prefix and ` +
-    "version: after app.setGlobalPrefix('api') and URI versioning v1 it is /api/v1/inkbox/webhooks, so pass " +
-    '--url http://localhost:3000/api/v1/inkbox/webhooks. A custom webhookPath option changes the last part.',
+    `nothing answers POST ${path}. The module's route is inkbox/webhooks under the app's global prefix and ` +
+    "version (after app.setGlobalPrefix('api') and URI version 1: --url http://localhost:3000/api/v1/inkbox/webhooks); " +
+    'the webhookPath option changes its last part. The app logs the route at startup: "Mapped {/…, POST} route".',
   unauthorizedHint:
     'start the app with the same INKBOX_SIGNING_KEY that send signs with (a 401 also names a stale timestamp: ' +
     'check the clock, or the --timestamp you passed).',

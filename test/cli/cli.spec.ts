@@ -219,7 +219,7 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
       expect(run.stdout).toMatch(/HTTP 404 Not Found/);
       expect(run.stdout).toMatch(/\(an HTML page of \d+ bytes: "Error"\)/);
       expect(run.stdout).not.toContain('<p>padding</p>');
-      expect(run.stderr).toMatch(/Hint: nothing answers POST \/inkbox\/webhooks.*global prefix.*\/api\/v1\/inkbox\/webhooks/s);
+      expect(run.stderr).toMatch(/Hint: nothing answers POST \/inkbox\/webhooks.*global prefix.*--url http:\/\/localhost:3000\/api\/v1\/inkbox\/webhooks/s);
     } finally {
       await close(html);
     }
