@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, Optional } from '@nestjs/co
 import { DiscoveryModule } from '@nestjs/core';
 import { INKBOX_ADMIN_PROVIDERS } from './admin/index.js';
 import { InkboxEventDispatcher } from './handlers/inkbox-event.dispatcher.js';
+import { InkboxHandlerMetadataAccessor } from './handlers/inkbox-handler-metadata.accessor.js';
 import { InkboxHandlerExplorer } from './handlers/inkbox-handler.explorer.js';
 import { createInkboxIdempotencyStore } from './idempotency/create-idempotency-store.js';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from './inkbox.constants.js';
@@ -28,6 +29,7 @@ import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
     InkboxRawBodyCapture,
     InkboxSignatureGuard,
     InkboxEventInterceptor,
+    InkboxHandlerMetadataAccessor,
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
     ...INKBOX_ADMIN_PROVIDERS,

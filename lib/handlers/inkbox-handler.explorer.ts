@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { INKBOX_EVENT_HANDLER_METADATA } from '../inkbox.constants.js';
 import { InkboxConfigurationError } from '../errors.js';
+import { InkboxHandlerMetadataAccessor } from './inkbox-handler-metadata.accessor.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
 import { INKBOX_MESSAGES } from '../messages.js';
 
@@ -20,6 +20,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly metadata: InkboxHandlerMetadataAccessor,
   ) {}
 
   onModuleInit(): void {
@@ -58,7 +59,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
       if (!prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const method = (prototype as Record<string, unknown>)[methodName];
-        const types = typeof method === 'function' ? (Reflect.getMetadata(INKBOX_EVENT_HANDLER_METADATA, method) as string[] | undefined) : undefined;
+        const types = this.metadata.getEventTypes(method);
         if (!types) continue;
         const className = (wrapper.metatype as { name?: string }).name || String(wrapper.name);
         if (!wrapper.isDependencyTreeStatic()) {
