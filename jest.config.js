@@ -10,4 +10,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|file-type|load-esm|uid)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
+  // prints why the Redis suites are skipped when REDIS_URL is not set
+  globalSetup: '<rootDir>/test/support/global-setup.js',
 };

@@ -389,7 +389,7 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
       return { median: median(per), rounds: per };
     },
   });
-  const { by, peakOf, ratio } = helpers(runs);
+  const { ratio } = helpers(runs);
   const throughputRows = (h, variants, size) =>
     variants
       .filter((v) => h.by(v.id, size.id).length > 0)

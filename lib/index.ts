@@ -1,23 +1,44 @@
-export * from './inkbox.constants.js';
+/*
+ * The public API of nestjs-inkbox. Everything exported here is covered by semantic versioning and
+ * recorded in the API report (etc/nestjs-inkbox.api.md); `npm run api:check` fails on any change
+ * that has not been reviewed with `npm run api:update`. Internal tokens and helpers stay out.
+ */
+
+// the module and its options
 export { InkboxModule } from './inkbox.module.js';
-export { INKBOX_MODULE_OPTIONS, INKBOX_OPTIONS_TYPE, INKBOX_ASYNC_OPTIONS_TYPE } from './inkbox.module-definition.js';
-export { InkboxConfigurationError, resolveInkboxOptions } from './options/inkbox-options.js';
 export type * from './options/inkbox-module-options.interface.js';
 export type * from './options/inkbox-delivery-options.interface.js';
-export type * from './idempotency/inkbox-idempotency-store.interface.js';
-export type * from './handlers/inkbox-delivery-context.interface.js';
-export type * from './receiver/inkbox-route.interface.js';
+export { INKBOX_REQUEST_ID_HEADER, INKBOX_SIGNATURE_HEADER, INKBOX_TIMESTAMP_HEADER } from './inkbox.constants.js';
 
-export * from './signature/inkbox-signature.js';
+// errors
+export * from './errors.js';
+
+// signatures, framework-free
+export {
+  computeInkboxSignature,
+  verifyInkboxSignature,
+  type InkboxHeadersLike,
+  type InkboxHeaderValue,
+  type InkboxSignatureFailure,
+  type InkboxSignatureFailureReason,
+  type InkboxSignatureResult,
+  type InkboxSignatureSuccess,
+  type VerifyInkboxSignatureInput,
+} from './signature/inkbox-signature.js';
+
+// receiving on routes of your own
 export { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
+export { InkboxEventInterceptor } from './receiver/inkbox-event.interceptor.js';
 export { InkboxRawBodyInterceptor } from './receiver/inkbox-raw-body.interceptor.js';
 export { InkboxWebhookEvent } from './receiver/inkbox-webhook-event.decorator.js';
 export type { InkboxWebhookResponse } from './receiver/inkbox-webhook.controller.js';
-export { isJsonContentType } from './receiver/inkbox-content-type.js';
 
+// handlers
 export { OnInkboxEvent, type InkboxEventHandlerMethod } from './handlers/on-inkbox-event.decorator.js';
-export { InkboxEventDispatcher, inkboxEventKey } from './handlers/inkbox-event.dispatcher.js';
-export { parseInkboxEvent, parseInkboxPayloadAs, InkboxPayloadError } from './events/inkbox-event.parser.js';
+export type * from './handlers/inkbox-delivery-context.interface.js';
+
+// events
+export { parseInkboxEvent } from './events/inkbox-event.parser.js';
 export * from './events/inkbox-event-types.js';
 export { InkboxEvent } from './events/dto/inkbox-event.dto.js';
 export { InkboxMailEvent } from './events/dto/inkbox-mail-event.dto.js';
@@ -33,6 +54,7 @@ export { MessageDeliveredEvent } from './events/dto/message-delivered-event.dto.
 export { MessageBouncedEvent } from './events/dto/message-bounced-event.dto.js';
 export { MessageFailedEvent } from './events/dto/message-failed-event.dto.js';
 
+// every other event family, and the incoming-call webhook
 export { InkboxContact } from './events/dto/inkbox-contact.dto.js';
 export { InkboxAgentIdentity } from './events/dto/inkbox-agent-identity.dto.js';
 export { InkboxLegacyContact } from './events/dto/inkbox-legacy-contact.dto.js';
@@ -78,26 +100,30 @@ export { PhoneIncomingCallEvent } from './events/dto/phone-incoming-call-event.d
 export { PhoneRateLimit } from './events/dto/phone-rate-limit.dto.js';
 export { OnInkboxIncomingCall, type InkboxIncomingCallHandlerMethod } from './handlers/on-inkbox-incoming-call.decorator.js';
 export type * from './handlers/inkbox-incoming-call-decision.interface.js';
-export { InkboxIncomingCallDispatcher } from './handlers/inkbox-incoming-call.dispatcher.js';
 
-export * from './admin/index.js';
+// admin API client
+export { InkboxAdminService } from './admin/inkbox-admin.service.js';
+export { InkboxWebhookRegistrar } from './admin/inkbox-webhook.registrar.js';
+export { INKBOX_ADMIN_CLIENT_OPTIONS } from './admin/admin.constants.js';
+export type * from './admin/admin.types.js';
 
+// idempotency stores
+export type * from './idempotency/inkbox-idempotency-store.interface.js';
 export { InkboxMemoryStore } from './idempotency/inkbox-memory.store.js';
-export {
-  InkboxRedisStore,
-  DEFAULT_INKBOX_REDIS_KEY_PREFIX,
-  DEFAULT_INKBOX_REDIS_COMMAND_TIMEOUT_MS,
-  type InkboxRedisStoreOptions,
-} from './idempotency/inkbox-redis.store.js';
+export { InkboxRedisStore, type InkboxRedisStoreOptions } from './idempotency/inkbox-redis.store.js';
 
+// queue delivery (BullMQ)
+export { InkboxQueueService } from './queue/inkbox-queue.service.js';
+export { inkboxJobId } from './queue/inkbox-job-id.js';
+export type { InkboxJobData, InkboxFailedJob, InkboxQueueCounts } from './queue/inkbox-job.interface.js';
+
+// observability: handlers as an 'inkbox' execution context, OpenTelemetry names, error hook, health
 export { INKBOX_CONTEXT_TYPE, getInkboxContext, type InkboxContextType, type InkboxHandlerArguments } from './handlers/inkbox-execution-context.js';
 export { OnInkboxHandlerError } from './telemetry/on-inkbox-handler-error.decorator.js';
 export type { InkboxHandlerErrorInfo, InkboxHandlerErrorHook } from './telemetry/inkbox-handler-error.interface.js';
-export { InkboxHandlerRunner, type InkboxHandlerRun } from './handlers/inkbox-handler.runner.js';
-export type { InkboxHandler } from './handlers/inkbox-handler.interface.js';
-export { InkboxTelemetry, type InkboxDeliveryOutcome, type InkboxHandlerOutcome, type InkboxHandleScope } from './telemetry/inkbox-telemetry.service.js';
 export { INKBOX_RECEIVE_SPAN, INKBOX_HANDLE_SPAN, INKBOX_ATTRIBUTES, INKBOX_METRICS } from './telemetry/inkbox-telemetry.constants.js';
 export { injectInkboxTraceContext, runWithInkboxTraceContext, type InkboxTraceCarrier } from './telemetry/inkbox-trace-context.js';
+export type { InkboxDeliveryOutcome, InkboxHandlerOutcome } from './telemetry/inkbox-telemetry.service.js';
 export {
   InkboxHealthIndicator,
   type InkboxHealthCheckOptions,
@@ -106,4 +132,3 @@ export {
   type InkboxQueueHealthProbe,
 } from './telemetry/inkbox-health.indicator.js';
 export { InkboxLogEntry, type InkboxLogFields } from './telemetry/inkbox-log-entry.js';
-export * from './queue/index.js';

@@ -30,7 +30,7 @@ export const DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 100_000;
 /** Default bound, in estimated heap bytes, on what the in-memory store holds: 32 MiB. */
 export const DEFAULT_IDEMPOTENCY_MAX_BYTES = 32 * 1024 * 1024;
 
-/** Injection token of the options as given by the user (before defaults). */
+/** Injection token of the resolved options: validated, with every default applied (internal). */
 export const INKBOX_RESOLVED_OPTIONS = Symbol.for('nestjs-inkbox:resolved-options');
 /** Injection token of the webhook route description (path and version). */
 export const INKBOX_ROUTE = Symbol.for('nestjs-inkbox:route');

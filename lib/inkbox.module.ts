@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, Optional } from '@nestjs/co
 import { DiscoveryModule } from '@nestjs/core';
 import { INKBOX_ADMIN_PROVIDERS } from './admin/index.js';
 import { InkboxEventDispatcher } from './handlers/inkbox-event.dispatcher.js';
+import { InkboxHandlerMetadataAccessor } from './handlers/inkbox-handler-metadata.accessor.js';
 import { InkboxHandlerExplorer } from './handlers/inkbox-handler.explorer.js';
 import { InkboxIncomingCallDispatcher } from './handlers/inkbox-incoming-call.dispatcher.js';
 import { InkboxHandlerRunner } from './handlers/inkbox-handler.runner.js';
@@ -11,7 +12,7 @@ import { INKBOX_MODULE_OPTIONS, InkboxConfigurableModule } from './inkbox.module
 import { resolveInkboxOptions } from './options/inkbox-options.js';
 import type { InkboxIdempotencyStore } from './idempotency/inkbox-idempotency-store.interface.js';
 import { InkboxRawBodyCapture } from './receiver/inkbox-raw-body.capture.js';
-import { InkboxRawBodyInterceptor } from './receiver/inkbox-raw-body.interceptor.js';
+import { InkboxEventInterceptor } from './receiver/inkbox-event.interceptor.js';
 import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
 import { InkboxHealthIndicator } from './telemetry/inkbox-health.indicator.js';
 import { InkboxTelemetry } from './telemetry/inkbox-telemetry.service.js';
@@ -36,7 +37,8 @@ import { InkboxQueueService } from './queue/inkbox-queue.service.js';
     { provide: INKBOX_IDEMPOTENCY_STORE, useFactory: createInkboxIdempotencyStore, inject: [INKBOX_RESOLVED_OPTIONS] },
     InkboxRawBodyCapture,
     InkboxSignatureGuard,
-    InkboxRawBodyInterceptor,
+    InkboxEventInterceptor,
+    InkboxHandlerMetadataAccessor,
     InkboxHandlerExplorer,
     InkboxEventDispatcher,
     InkboxIncomingCallDispatcher,
@@ -54,7 +56,7 @@ import { InkboxQueueService } from './queue/inkbox-queue.service.js';
   exports: [
     INKBOX_RESOLVED_OPTIONS,
     InkboxSignatureGuard,
-    InkboxRawBodyInterceptor,
+    InkboxEventInterceptor,
     InkboxEventDispatcher,
     InkboxTelemetry,
     InkboxHandlerRunner,

@@ -1,8 +1,7 @@
-import type { InkboxApiError } from './inkbox-api.error.js';
-import type { InkboxConnectionError } from './inkbox-connection.error.js';
+import type { InkboxApiError, InkboxConnectionError, InkboxHttpMethod } from '../errors.js';
 import type { InkboxWebhookOwnerKind } from './inkbox-webhook-channels.js';
 
-export type { InkboxHttpMethod } from './inkbox-http-method.js';
+export type { InkboxHttpMethod };
 export type { InkboxWebhookChannelName, InkboxWebhookOwnerKind } from './inkbox-webhook-channels.js';
 
 /*

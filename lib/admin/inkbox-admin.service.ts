@@ -34,8 +34,7 @@ import type {
   InkboxWebhookOwnerKindOf,
   InkboxWebhookSubscription,
 } from './admin.types.js';
-import { InkboxApiError } from './inkbox-api.error.js';
-import { InkboxConnectionError } from './inkbox-connection.error.js';
+import { InkboxApiError, InkboxConnectionError } from '../errors.js';
 import { InkboxHttpClient } from './inkbox-http.client.js';
 import { mayHaveBeenProcessed } from './inkbox-retry.policy.js';
 import {

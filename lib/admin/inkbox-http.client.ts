@@ -1,11 +1,16 @@
 import type { LoggerService } from '@nestjs/common';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import { INKBOX_API_V1_PATH } from './admin.constants.js';
 import type { InkboxAdminClientOptions, InkboxHttpMethod } from './admin.types.js';
-import { InkboxApiError, type InkboxApiErrorDetail } from './inkbox-api.error.js';
-import { InkboxConnectionError, type InkboxConnectionFailure } from './inkbox-connection.error.js';
+import {
+  InkboxApiError,
+  InkboxConfigurationError,
+  InkboxConnectionError,
+  type InkboxApiErrorDetail,
+  type InkboxConnectionFailure,
+} from '../errors.js';
 import { backoffDelay, isRetryableFailure, parseRetryAfter, type InkboxRetryMode } from './inkbox-retry.policy.js';
 import { NESTJS_INKBOX_VERSION } from './version.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
 /** Query parameters of a request; undefined values are left out. */
 export type InkboxQuery = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -115,9 +120,7 @@ export class InkboxHttpClient {
   private requireApiKey(): string {
     const apiKey = this.#apiKey;
     if (!apiKey) {
-      throw new InkboxConfigurationError(
-        'InkboxAdminService needs the apiKey option (your Inkbox API key, e.g. InkboxModule.forRoot({ ..., apiKey: process.env.INKBOX_API_KEY })). Receiving webhooks does not need it.',
-      );
+      throw new InkboxConfigurationError(INKBOX_MESSAGES.apiKeyRequired);
     }
     return apiKey;
   }

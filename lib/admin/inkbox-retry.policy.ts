@@ -1,5 +1,4 @@
-import { InkboxApiError } from './inkbox-api.error.js';
-import { InkboxConnectionError } from './inkbox-connection.error.js';
+import { InkboxApiError, InkboxConnectionError } from '../errors.js';
 
 /**
  * Which failures a call may be retried after:

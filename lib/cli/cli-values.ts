@@ -95,7 +95,7 @@ export function parseHeadersText(text: string, option = '--headers'): Record<str
     const headers: Record<string, string | string[]> = {};
     for (const [name, raw] of Object.entries(value)) {
       if (typeof raw === 'string' || typeof raw === 'number') headers[name] = String(raw);
-      else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) headers[name] = raw as string[];
+      else if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) headers[name] = raw;
       else throw new CliUsageError(`${option}: the value of "${name}" must be a string or a list of strings.`);
     }
     return headers;
@@ -131,7 +131,14 @@ const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_00
 export function parseSince(text: string, now: number): Date {
   const match = /^(\d+)\s*([smhdw])$/.exec(text.trim());
   if (match) return new Date(now - Number(match[1]) * DURATION_UNITS[match[2]!]!);
-  return new Date(parseMoment(text, '--since'));
+  const ms = Date.parse(text.trim());
+  if (/^\d+$/.test(text.trim())) return new Date(Number(text.trim()) * 1000);
+  if (Number.isNaN(ms)) {
+    throw new CliUsageError(
+      `--since must be a duration back from now (90s, 30m, 6h, 2d, 1w), unix seconds, or an ISO-8601 time such as 2026-05-17T09:30:00Z (got "${text}").`,
+    );
+  }
+  return new Date(ms);
 }
 
 /** Parses a whole number option within bounds. */

@@ -198,7 +198,7 @@ async function resolveTarget(target: InkboxDeliveryTarget, path: string | undefi
   if (typeof address === 'string') {
     return { url: new URL(relative, insecureTls ? 'https://localhost' : 'http://localhost'), socketPath: address, insecureTls, release };
   }
-  const info = address as AddressInfo | null;
+  const info: AddressInfo | null = address;
   if (!info) {
     await release();
     throw new Error('The server has no address: it is neither listening nor could it be started.');

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- class-validator's metadata types classes as Function */
 import {
   ARRAY_CONTAINS,
   ARRAY_MAX_SIZE,

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { ModuleRef } from '@nestjs/core';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
 import type { InkboxDeliveryContext } from './inkbox-delivery-context.interface.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
@@ -14,12 +13,7 @@ import { inkboxLogValue } from '../receiver/inkbox-log-value.js';
 import { INKBOX_HANDLER_SKIPPED } from './inkbox-handler.pipeline.js';
 import { InkboxHandlerRunner } from './inkbox-handler.runner.js';
 import { InkboxLogEntry, type InkboxLogFields } from '../telemetry/inkbox-log-entry.js';
-
-interface EmitterLike {
-  emitAsync(event: string, ...values: unknown[]): Promise<unknown[]>;
-  listenerCount?(event: string): number;
-  listeners?(event: string): unknown[];
-}
+import { findInkboxEventEmitter, type InkboxEmitterLike } from './inkbox-event-emitter.loader.js';
 
 /**
  * The key an event is deduplicated on: its `id`, or `sha256:` + a SHA-256 of the exact body when it
@@ -43,13 +37,13 @@ const BRIDGED_EVENT_TYPE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 @Injectable()
 export class InkboxEventDispatcher implements OnApplicationBootstrap {
   private readonly logger = new Logger('InkboxWebhook');
-  private emitter: EmitterLike | undefined;
+  private emitter: InkboxEmitterLike | undefined;
   /** Per event type: its handlers followed by the bridge, built once. */
   private readonly withBridge = new Map<string, readonly InkboxHandler[]>();
 
   constructor(
     private readonly explorer: InkboxHandlerExplorer,
-    private readonly discovery: DiscoveryService,
+    private readonly moduleRef: ModuleRef,
     @Inject(INKBOX_RESOLVED_OPTIONS) private readonly options: ResolvedInkboxOptions,
     @Optional() @Inject(INKBOX_IDEMPOTENCY_STORE) private readonly store: InkboxIdempotencyStore | null,
     private readonly runner: InkboxHandlerRunner,
@@ -57,18 +51,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.options.emitEvents) return;
-    const wrapper = this.discovery
-      .getProviders()
-      .find((w) => {
-        // @nestjs/event-emitter provides the EventEmitter2 class (named EventEmitter inside eventemitter2) as its own token
-        const token = w.token as { name?: string } | string | symbol;
-        const name = typeof token === 'function' ? (token as { name?: string }).name : undefined;
-        return (name === 'EventEmitter' || name === 'EventEmitter2') && typeof (w.instance as EmitterLike | undefined)?.emitAsync === 'function';
-      });
-    if (!wrapper) {
-      throw new InkboxConfigurationError('emitEvents is on, but no EventEmitter2 was found: import EventEmitterModule.forRoot() from @nestjs/event-emitter in your AppModule, or turn emitEvents off.');
-    }
-    this.emitter = wrapper.instance as EmitterLike;
+    this.emitter = findInkboxEventEmitter(this.moduleRef);
   }
 
   /** Handlers that would run for `type` (typed first, then `'*'`, then the event-emitter bridge). */

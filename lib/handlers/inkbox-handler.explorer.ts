@@ -1,11 +1,13 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import { expandInkboxEventPattern } from '../events/inkbox-event-types.js';
-import { INKBOX_EVENT_HANDLER_METADATA, INKBOX_HANDLER_ERROR_METADATA } from '../inkbox.constants.js';
+import { INKBOX_HANDLER_ERROR_METADATA } from '../inkbox.constants.js';
 import type { InkboxHandlerErrorHook } from '../telemetry/inkbox-handler-error.interface.js';
 import { createInkboxHandlerPipeline } from './inkbox-handler.pipeline.js';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
+import { InkboxConfigurationError } from '../errors.js';
+import { InkboxHandlerMetadataAccessor } from './inkbox-handler-metadata.accessor.js';
 import type { InkboxHandler } from './inkbox-handler.interface.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
 /**
  * Finds every `@OnInkboxEvent` method of the app's providers and controllers at startup, once per
@@ -26,6 +28,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly contextCreator: ExternalContextCreator,
+    private readonly metadata: InkboxHandlerMetadataAccessor,
   ) {}
 
   /** The `@OnInkboxHandlerError` methods found, bound to their instances. */
@@ -57,8 +60,8 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     return [...all];
   }
 
-  private typesOf(method: unknown): string[] | undefined {
-    return typeof method === 'function' ? (Reflect.getMetadata(INKBOX_EVENT_HANDLER_METADATA, method) as string[] | undefined) : undefined;
+  private typesOf(method: unknown): readonly string[] | undefined {
+    return this.metadata.getEventTypes(method);
   }
 
   /** Handlers must be singletons: a request-scoped class with one fails startup, saying what to do. */
@@ -68,10 +71,7 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
       if (!this.typesOf((prototype as Record<string, unknown>)[methodName])) continue;
       const className = metatype.name || fallbackName;
-      throw new InkboxConfigurationError(
-        `${className}.${methodName} has @OnInkboxEvent but ${className} is request-scoped (or depends on a request-scoped provider). ` +
-          'Handlers must live on singleton providers: move the handler there and resolve request-scoped services inside it with ModuleRef.resolve().',
-      );
+      throw new InkboxConfigurationError(INKBOX_MESSAGES.requestScopedHandler(`${className}.${methodName}`, className));
     }
   }
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
+import { InkboxConfigurationError } from '../errors.js';
 import type {
   InkboxClaimOptions,
   InkboxClaimResult,
@@ -153,7 +153,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
@@ -195,7 +195,7 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
       if (typeof options.client.eval !== 'function') {
         throw new InkboxConfigurationError('idempotency.redis.client must be a Redis client with an eval() method (ioredis).');
       }
-      this.client = options.client as EvalShaCapable;
+      this.client = options.client;
       this.owned = false;
     } else {
       if (typeof options.url !== 'string' || !/^rediss?:\/\//i.test(options.url)) {

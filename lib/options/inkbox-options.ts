@@ -14,6 +14,7 @@ import {
 } from '../inkbox.constants.js';
 import { normalizeInkboxSigningKey } from '../signature/inkbox-signature.js';
 import { INKBOX_WEBHOOK_CHANNELS, channelOf, eventTypesProblem, isE164, type InkboxWebhookOwnerKind } from '../admin/inkbox-webhook-channels.js';
+import { InkboxConfigurationError } from '../errors.js';
 import type {
   InkboxKeyContext,
   InkboxModuleOptions,
@@ -23,14 +24,9 @@ import type {
 } from './inkbox-module-options.interface.js';
 import type { InkboxRole } from './inkbox-delivery-options.interface.js';
 import { idempotencyForDelivery, resolveInkboxDelivery } from './resolve-delivery-options.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
-/** Thrown at startup when the module options cannot work; the message says what to change. */
-export class InkboxConfigurationError extends Error {
-  constructor(message: string) {
-    super(`nestjs-inkbox: ${message}`);
-    this.name = 'InkboxConfigurationError';
-  }
-}
+export { InkboxConfigurationError };
 
 function cleanKeys(value: unknown, where: string): string[] {
   const list = Array.isArray(value) ? value : [value];
@@ -56,7 +52,7 @@ function describe(value: unknown): string {
 function positiveNumber(value: unknown, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
-    throw new InkboxConfigurationError(`${name} must be a whole number of ${min} or more (got ${describe(value)} ${String(value)}).`);
+    throw new InkboxConfigurationError(`${name} must be a whole number of ${min} or more (got ${describe(value)} ${JSON.stringify(value) ?? 'undefined'}).`);
   }
   return value;
 }
@@ -86,15 +82,15 @@ export function normalizeInkboxRole(role: unknown): InkboxRole {
 /** Validates the user's options and applies every default, in this one place. */
 export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | null): ResolvedInkboxOptions {
   if (!options || typeof options !== 'object') {
-    throw new InkboxConfigurationError('options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.');
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.optionsMissing);
   }
   const extra = options as InkboxModuleOptions & { webhookPath?: unknown; incomingCallPath?: unknown; version?: unknown; role?: unknown };
   if (extra.webhookPath !== undefined || extra.incomingCallPath !== undefined || extra.version !== undefined || extra.role !== undefined) {
-    throw new InkboxConfigurationError('webhookPath, incomingCallPath, version and role shape the routes, which are fixed before the factory runs: pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, role, useFactory }).');
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.routeOptionsInFactory);
   }
   const { signingKey } = options;
   if (signingKey === undefined || signingKey === null || signingKey === '') {
-    throw new InkboxConfigurationError('the signingKey option is required (the webhook signing key Inkbox gave you, e.g. from process.env.INKBOX_SIGNING_KEY); without it no delivery could be verified.');
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.signingKeyRequired);
   }
   let resolveKeys: ResolvedInkboxOptions['resolveKeys'];
   if (typeof signingKey === 'function') {

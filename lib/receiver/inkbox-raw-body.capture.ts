@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
-import { InkboxConfigurationError } from '../options/inkbox-options.js';
+import { InkboxConfigurationError } from '../errors.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { createExpressCaptureMatcher, type ExpressAppLike, type ExpressRequestLike } from './inkbox-express-route.matcher.js';
 import { installFastifyInkboxCapture, type FastifyInstanceLike } from './inkbox-fastify.capture.js';

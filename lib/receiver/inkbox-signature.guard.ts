@@ -1,7 +1,6 @@
 import {
   type CanActivate,
   type ExecutionContext,
-  HttpException,
   HttpStatus,
   Inject,
   Injectable,
@@ -12,6 +11,7 @@ import type { InkboxKeyContext, ResolvedInkboxOptions } from '../options/inkbox-
 import { isJsonContentType } from './inkbox-content-type.js';
 import { isInkboxCapturedHandler } from './inkbox-captured-route.decorator.js';
 import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
+import { inkboxHttpError } from './inkbox-http-error.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import { inkboxCaptureRejectionReason, recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
 import {
@@ -19,24 +19,14 @@ import {
   verifyInkboxSignature,
   type InkboxSignatureFailure,
 } from '../signature/inkbox-signature.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 
-const STATUS_NAMES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-};
-
-/** Throws Nest's usual error JSON: `{ statusCode, message, error }`. */
-export function inkboxHttpError(status: number, message: string | string[]): HttpException {
-  return new HttpException({ statusCode: status, message, error: STATUS_NAMES[status] ?? 'Error' }, status);
-}
+export { inkboxHttpError };
 
 /**
  * Lets a request through only when it carries a valid Inkbox signature over its exact body bytes.
  * Missing or malformed headers → 400; stale timestamp or no matching key → 401; non-JSON → 415;
- * over `maxBodyBytes` → 413. Use it on your own routes with `InkboxRawBodyInterceptor`, and extend it
+ * over `maxBodyBytes` → 413. Use it on your own routes with `InkboxEventInterceptor`, and extend it
  * to change how keys are chosen (`getSigningKeys`) or what happens on failure (`onInvalidSignature`).
  */
 @Injectable()
@@ -55,7 +45,7 @@ export class InkboxSignatureGuard implements CanActivate {
       throw inkboxHttpError(captureError.status, captureError.message);
     }
     if (!isJsonContentType(req.headers['content-type'])) {
-      const message = 'Inkbox webhooks are JSON: Content-Type must be application/json.';
+      const message = INKBOX_MESSAGES.notJson;
       recordInkboxRejection(req, 'unsupported_media_type');
       this.reject(req, HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', message);
       throw inkboxHttpError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, message);
@@ -70,11 +60,8 @@ export class InkboxSignatureGuard implements CanActivate {
         this.reject(req, HttpStatus.BAD_REQUEST, 'not_captured', message);
         throw inkboxHttpError(HttpStatus.BAD_REQUEST, message);
       }
-      const message =
-        'nestjs-inkbox has no raw body for this route. The module captures it for its own webhook route; for a route of ' +
-        'your own, create the app with NestFactory.create(AppModule, { rawBody: true }).';
-      this.logger.error(message);
-      throw inkboxHttpError(HttpStatus.INTERNAL_SERVER_ERROR, message);
+      this.logger.error(INKBOX_MESSAGES.noRawBody);
+      throw inkboxHttpError(HttpStatus.INTERNAL_SERVER_ERROR, INKBOX_MESSAGES.noRawBody);
     }
     if (this.options.dynamicKeys) {
       // form and time first: a resolver (often a lookup) only runs for a well-formed, fresh request

@@ -1,4 +1,18 @@
-import { Controller, type ControllerOptions, HttpCode, HttpException, HttpStatus, Inject, Post, Req, UseGuards, type Type } from '@nestjs/common';
+import {
+  ConflictException,
+  Controller,
+  type ControllerOptions,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  InternalServerErrorException,
+  Post,
+  Req,
+  ServiceUnavailableException,
+  UseGuards,
+  type Type,
+} from '@nestjs/common';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { InkboxCapturedRoute } from './inkbox-captured-route.decorator.js';
@@ -8,7 +22,8 @@ import { InkboxQueueProducer } from '../queue/inkbox-queue.producer.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
-import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.js';
+import { InkboxSignatureGuard } from './inkbox-signature.guard.js';
+import { INKBOX_MESSAGES } from '../messages.js';
 import { recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
 import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
 import { InkboxTelemetryGuard } from '../telemetry/inkbox-telemetry.guard.js';
@@ -25,7 +40,7 @@ export interface InkboxWebhookResponse {
  */
 export function createInkboxWebhookController(route: InkboxRoute): Type<unknown> {
   const options: ControllerOptions = { path: route.path };
-  if (route.version !== undefined) options.version = route.version as ControllerOptions['version'];
+  if (route.version !== undefined) options.version = route.version;
 
   @Controller(options)
   @UseGuards(InkboxTelemetryGuard, InkboxSignatureGuard)
@@ -78,18 +93,11 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
         case 'duplicate':
           return { outcome: result.outcome };
         case 'failed':
-          throw inkboxHttpError(
-            HttpStatus.INTERNAL_SERVER_ERROR,
-            `${result.failed.length === 1 ? 'Handler' : 'Handlers'} ${result.failed.join(', ')} failed for this event; the other handlers ran. See the application log. ` +
-              (result.retriesFailedOnly ? 'Inkbox will retry; only the failed handlers will run again.' : 'Inkbox will retry, and every handler will run again (no idempotency store).'),
-          );
+          throw new InternalServerErrorException(INKBOX_MESSAGES.handlersFailed(result.failed, result.retriesFailedOnly));
         case 'in-flight':
-          throw new HttpException(
-            { statusCode: 409, message: `This event is being processed by another delivery right now (${result.busy.join(', ')}); retry later.`, error: 'Conflict' },
-            HttpStatus.CONFLICT,
-          );
+          throw new ConflictException(INKBOX_MESSAGES.inFlight(result.busy));
         case 'store-unavailable':
-          throw new HttpException({ statusCode: 503, message: result.message, error: 'Service Unavailable' }, HttpStatus.SERVICE_UNAVAILABLE);
+          throw new ServiceUnavailableException(result.message);
       }
     }
   }

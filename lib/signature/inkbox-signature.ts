@@ -5,6 +5,7 @@ import {
   INKBOX_SIGNATURE_HEADER,
   INKBOX_TIMESTAMP_HEADER,
 } from '../inkbox.constants.js';
+import { describeInkboxDuration } from './inkbox-duration.js';
 
 /** Header values as Node, Express, Fastify or a plain object hold them. */
 export type InkboxHeaderValue = string | readonly string[] | number | undefined | null;
@@ -229,10 +230,10 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
       return fail('invalid_input', 'The clock (now) and toleranceSeconds must be finite, non-negative numbers.');
     }
     if (current - signedAt > tolerance) {
-      return fail('timestamp_too_old', `The X-Inkbox-Timestamp is ${current - signedAt} s old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`);
+      return fail('timestamp_too_old', `The X-Inkbox-Timestamp is ${describeInkboxDuration(current - signedAt)} old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`);
     }
     if (signedAt - current > tolerance) {
-      return fail('timestamp_in_future', `The X-Inkbox-Timestamp is ${signedAt - current} s in the future, more than the ${tolerance} s allowed: check this server's clock.`);
+      return fail('timestamp_in_future', `The X-Inkbox-Timestamp is ${describeInkboxDuration(signedAt - current)} in the future, more than the ${tolerance} s allowed: check this server's clock.`);
     }
 
     const keys = toKeyList(input.signingKey);

@@ -10,6 +10,8 @@ const { Injectable, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 
 const lib = require(process.env.INKBOX_LIB);
+// an internal token, not part of the public API: read from the built constants beside the entry point
+const { INKBOX_IDEMPOTENCY_STORE } = require(require('node:path').join(require('node:path').dirname(process.env.INKBOX_LIB), 'inkbox.constants.js'));
 
 /** `${handler}\t${eventKey}` → [invocations, successes] */
 const counts = new Map();
@@ -78,7 +80,7 @@ async function main() {
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
-  const store = app.get(lib.INKBOX_IDEMPOTENCY_STORE, { strict: false });
+  const store = app.get(INKBOX_IDEMPOTENCY_STORE, { strict: false });
 
   process.on('message', async (message) => {
     if (message?.cmd === 'stats') {

@@ -169,7 +169,7 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
     const run = await runCli(['send', 'message.sent', '--url', url, '--timestamp', String(Math.floor(Date.now() / 1000) - 3600)], ENV);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/HTTP 401/);
-    expect(run.stdout).toMatch(/s old, more than the 300 s allowed/);
+    expect(run.stdout).toMatch(/ old, more than the 300 s allowed/);
     expect(log.calls).toHaveLength(0);
   });
 
@@ -221,6 +221,22 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/could not deliver to .*ECONNREFUSED/);
     expect(run.stderr).toMatch(/Is the app running/);
+  });
+
+  it('answers a 404 HTML page with a one-line summary and a hint about the global prefix and version', async () => {
+    const page = `<!DOCTYPE html><html><head><title>Error</title></head><body><pre>Cannot POST /inkbox/webhooks</pre>${'<p>padding</p>'.repeat(200)}</body></html>`;
+    const html = createServer((_req, res) => void res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+    const port = await listen(html);
+    try {
+      const run = await runCli(['send', 'message.sent', '--url', `http://127.0.0.1:${port}`], ENV);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/HTTP 404 Not Found/);
+      expect(run.stdout).toMatch(/\(an HTML page of \d+ bytes: "Error"\)/);
+      expect(run.stdout).not.toContain('<p>padding</p>');
+      expect(run.stderr).toMatch(/Hint: nothing answers POST \/inkbox\/webhooks.*global prefix.*--url http:\/\/localhost:3000\/api\/v1\/inkbox\/webhooks/s);
+    } finally {
+      await close(html);
+    }
   });
 
   it('never prints a key given as an argument, even in an error', async () => {
@@ -468,6 +484,16 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
     }
   });
 
+  it('names --api-base-url, not the module option, when the API cannot be reached', async () => {
+    const probe = createServer();
+    const port = await listen(probe);
+    await close(probe);
+    const run = await runCli(['replay-failed', '--since', '1h', '--api-base-url', `http://127.0.0.1:${port}`], { INKBOX_API_KEY: API_KEY });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/connection refused.*check --api-base-url \(or INKBOX_API_BASE_URL\)/);
+    expect(run.stderr).not.toMatch(/apiBaseUrl/);
+  });
+
   it('exits 2 without an API key or --since', async () => {
     const noKey = await runCli(['replay-failed', '--since', '1h', '--api-base-url', base]);
     expect(noKey.code).toBe(2);
@@ -477,6 +503,7 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
     expect(noSince.stderr).toMatch(/--since is required/);
     const badSince = await runCli(['replay-failed', '--since', 'yesterday', '--api-base-url', base], { INKBOX_API_KEY: API_KEY });
     expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toMatch(/--since must be a duration back from now \(90s, 30m, 6h, 2d, 1w\)/);
     expect(requests).toHaveLength(0);
   });
 });

@@ -17,15 +17,16 @@ import request from 'supertest';
 import {
   InkboxEvent,
   InkboxModule,
+  InkboxEventInterceptor,
   InkboxRawBodyInterceptor,
   InkboxSignatureGuard,
   InkboxWebhookEvent,
   MessageBouncedEvent,
   MessageReceivedEvent,
   OnInkboxEvent,
-  resolveInkboxOptions,
   type InkboxModuleOptions,
 } from '../../lib';
+import { resolveInkboxOptions } from '../../lib/options/inkbox-options';
 import { createInkboxEvent } from '../../lib/testing';
 import { SIGNING_KEY, sendSigned } from '../support/http';
 
@@ -141,7 +142,7 @@ describe('guard + interceptor on a route of your own', () => {
 
     @Post('inkbox')
     @UseGuards(InkboxSignatureGuard)
-    @UseInterceptors(InkboxRawBodyInterceptor)
+    @UseInterceptors(InkboxEventInterceptor)
     receive(@InkboxWebhookEvent() event: InkboxEvent, @Body() body: unknown) {
       this.received.push(event);
       this.viaBody.push(body);

@@ -4,11 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { createInkboxEvent } from '../../lib/testing';
-import { INKBOX_EVENT_TYPES, type InkboxEventType } from '../../lib';
+import { INKBOX_EVENT_TYPES } from '../../lib';
 import { CallLog } from '../support/recording-handlers';
 import { CLASS_OF, TYPED_HANDLERS } from '../support/event-classes';
 import { buildAppModule, createApp } from '../support/apps';
-import { SIGNING_KEY, sendSigned } from '../support/http';
+import { sendSigned } from '../support/http';
 
 interface Setup {
   name: string;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InkboxModule, resolveInkboxOptions, type InkboxModuleOptions } from '../../lib';
+import { InkboxModule, type InkboxModuleOptions } from '../../lib';
+import { resolveInkboxOptions } from '../../lib/options/inkbox-options';
 
 const resolve = (extra: Partial<InkboxModuleOptions>) => resolveInkboxOptions({ signingKey: 'whsec_k', ...extra });
 

@@ -38,7 +38,7 @@ export function buildAppModule(setup: AppSetup = {}) {
   class Handlers {}
 
   @Module({
-    imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...setup.inkbox } as InkboxModuleOptions), Handlers, ...(setup.imports ?? [])],
+    imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...setup.inkbox }), Handlers, ...(setup.imports ?? [])],
     controllers: [EchoController],
   })
   class AppModule {}

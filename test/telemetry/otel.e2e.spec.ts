@@ -5,8 +5,6 @@ import request from 'supertest';
 import {
   INKBOX_HANDLE_SPAN,
   INKBOX_RECEIVE_SPAN,
-  InkboxHandlerRunner,
-  InkboxTelemetry,
   OnInkboxEvent,
   injectInkboxTraceContext,
   runWithInkboxTraceContext,
@@ -14,6 +12,8 @@ import {
   type MessageSentEvent,
 } from '../../lib';
 import { createInkboxEvent, signInkboxWebhook } from '../../lib/testing';
+import { InkboxHandlerRunner } from '../../lib/handlers/inkbox-handler.runner';
+import { InkboxTelemetry } from '../../lib/telemetry/inkbox-telemetry.service';
 import { sendSigned } from '../support/http';
 import { ADAPTERS, createEnhancedApp } from './support/enhanced-app';
 import { instrumentHttpServer, parentOf, registerTestSdk } from './support/otel-test-sdk';

@@ -1,4 +1,4 @@
-// The example test of docs/testing.md, with imports pointing at the sources instead of the package.
+// The example test of README.md ("Test it"), with imports pointing at the sources instead of the package.
 import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { InkboxModule, OnInkboxEvent, type MessageBouncedEvent } from '../../lib';

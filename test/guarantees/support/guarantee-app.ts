@@ -1,8 +1,8 @@
 import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
+import { INKBOX_IDEMPOTENCY_STORE } from '../../../lib/inkbox.constants';
 import {
-  INKBOX_IDEMPOTENCY_STORE,
   InkboxModule,
   OnInkboxEvent,
   type InkboxDeliveryContext,
@@ -127,7 +127,7 @@ export async function startGuaranteeApp(
   class HandlersModule {}
 
   @Module({
-    imports: [InkboxModule.forRoot({ signingKey: GUARANTEE_KEY, ...inkbox } as InkboxModuleOptions & InkboxModuleExtras), HandlersModule],
+    imports: [InkboxModule.forRoot({ signingKey: GUARANTEE_KEY, ...inkbox }), HandlersModule],
     controllers: [HealthController],
   })
   class AppModule {}

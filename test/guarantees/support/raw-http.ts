@@ -42,7 +42,7 @@ export function rawRequest(port: number, req: RawRequest, timeoutMs = 20_000): P
       try {
         resolve(parse(Buffer.concat(chunks)));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     socket.on('connect', () => {

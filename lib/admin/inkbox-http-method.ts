@@ -1,2 +1,0 @@
-/** HTTP methods the admin client uses. */
-export type InkboxHttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
