@@ -7,7 +7,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'coverage/', '.tmp/', '**/node_modules/', 'sample/', 'test/packaging/consumer/', 'test/fixtures/'],
+    ignores: [
+      'dist/',
+      'coverage/',
+      '.tmp/',
+      '**/node_modules/',
+      'sample/',
+      'test/packaging/consumer/',
+      'test/fixtures/',
+    ],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -25,7 +33,10 @@ export default tseslint.config(
       // An async method that does not await still implements a Promise-returning interface and turns throws into rejections.
       '@typescript-eslint/require-await': 'off',
       // Unused parameters keep a documented signature (e.g. a guard hook a subclass overrides): prefix them with _.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

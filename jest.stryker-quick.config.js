@@ -4,7 +4,11 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   roots: ['<rootDir>/lib', '<rootDir>/test/guarantees'],
-  testMatch: ['<rootDir>/lib/signature/**/*.spec.ts', '<rootDir>/lib/receiver/**/*.spec.ts', '<rootDir>/test/guarantees/signature.property.spec.ts'],
+  testMatch: [
+    '<rootDir>/lib/signature/**/*.spec.ts',
+    '<rootDir>/lib/receiver/**/*.spec.ts',
+    '<rootDir>/test/guarantees/signature.property.spec.ts',
+  ],
   transform: {
     ...base.transform,
     // transpile only: the type check is the build's job, not each mutant's

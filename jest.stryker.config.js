@@ -6,7 +6,14 @@ const base = require('./jest.config.js');
 
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '/test/admin/', '/test/cli/', '/test/packaging/', '/test/testing/', '/test/hardening/admin-event-types'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/test/admin/',
+    '/test/cli/',
+    '/test/packaging/',
+    '/test/testing/',
+    '/test/hardening/admin-event-types',
+  ],
   transform: {
     ...base.transform,
     // transpile only: the type check is the build's job, not each mutant's

@@ -96,7 +96,9 @@ async function main() {
   console.log(`handler call, ns per call (median of ${ROUNDS} blocks of ${BLOCK}):`);
   for (const [name, list] of Object.entries(samples)) {
     const ns = median(list);
-    console.log(`  ${name.padEnd(34)} ${ns.toFixed(0).padStart(7)} ns   ×${(ns / base).toFixed(1)}   +${(ns - base).toFixed(0)} ns`);
+    console.log(
+      `  ${name.padEnd(34)} ${ns.toFixed(0).padStart(7)} ns   ×${(ns / base).toFixed(1)}   +${(ns - base).toFixed(0)} ns`,
+    );
   }
 
   // one delivery over loopback HTTP, sequential, on the app without enhancers
@@ -115,7 +117,9 @@ async function main() {
   const cost = median(samples['pipeline, no enhancers']) - base;
   const costI = median(samples['pipeline + global interceptor']) - base;
   console.log(`one signed delivery over loopback HTTP (median of ${times.length}): ${(route / 1000).toFixed(0)} µs`);
-  console.log(`pipeline cost per handler: ${((cost / route) * 100).toFixed(2)} % of the route; with a global interceptor ${((costI / route) * 100).toFixed(2)} %`);
+  console.log(
+    `pipeline cost per handler: ${((cost / route) * 100).toFixed(2)} % of the route; with a global interceptor ${((costI / route) * 100).toFixed(2)} %`,
+  );
   for (const a of [none, withInterceptor, withBoth]) await a.app.close();
 }
 

@@ -23,7 +23,12 @@ const KEY = config.inkboxKey ?? 'whsec_bench';
 const compare = (contenders) => compareTimed(contenders, { rounds: ROUNDS, blockMs: BLOCK_MS });
 
 function signedInkbox(size) {
-  const source = new SignedRequestSource({ kind: 'inkbox', size, secret: KEY, inkboxEvent: createInkboxEvent('message.received') });
+  const source = new SignedRequestSource({
+    kind: 'inkbox',
+    size,
+    secret: KEY,
+    inkboxEvent: createInkboxEvent('message.received'),
+  });
   const { headers, body } = source.next();
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   return { headers: lower, body, requestId: source.requestId, timestamp: source.timestamp };
@@ -33,7 +38,10 @@ const out = { verify: {}, keys: {}, parse: {} };
 let sink = 0; // results feed this, so that no call can be optimised away
 const keyBytes = Buffer.from(KEY.replace(/^whsec_/, ''), 'utf8');
 
-for (const [label, size] of [['2 KiB', 2048], ['256 KiB', 262144]]) {
+for (const [label, size] of [
+  ['2 KiB', 2048],
+  ['256 KiB', 262144],
+]) {
   const d = signedInkbox(size);
   const prefix = Buffer.from(`${d.requestId}.${d.timestamp}.`, 'utf8');
   const check = verifyInkboxSignature({ rawBody: d.body, headers: d.headers, signingKey: KEY });
@@ -48,7 +56,11 @@ for (const [label, size] of [['2 KiB', 2048], ['256 KiB', 262144]]) {
       sink ^= verifyInkboxSignature({ rawBody: d.body, headers: d.headers, signingKey: KEY }).ok ? 1 : 0;
     },
   });
-  out.verify[label] = { createHmacNs: r.createHmac, verifyNs: r.verifyInkboxSignature, ratio: r.verifyInkboxSignature / r.createHmac };
+  out.verify[label] = {
+    createHmacNs: r.createHmac,
+    verifyNs: r.verifyInkboxSignature,
+    ratio: r.verifyInkboxSignature / r.createHmac,
+  };
 
   const keyCases = {};
   for (const count of [1, 10, 100]) {
@@ -59,18 +71,26 @@ for (const [label, size] of [['2 KiB', 2048], ['256 KiB', 262144]]) {
     };
   }
   const k = compare(keyCases);
-  out.keys[label] = Object.fromEntries(Object.entries(k).map(([count, ns]) => [count, { ns, perKeyNs: ns / Number(count), vsOneKey: ns / k['1'] }]));
+  out.keys[label] = Object.fromEntries(
+    Object.entries(k).map(([count, ns]) => [count, { ns, perKeyNs: ns / Number(count), vsOneKey: ns / k['1'] }]),
+  );
 
   const text = d.body;
   const fast = parseInkboxEvent(text);
   const reference = parseInkboxEventWithClassValidator(text);
-  if (JSON.stringify(fast) !== JSON.stringify(reference) || fast.constructor !== reference.constructor) throw new Error('micro: the two parse paths differ');
+  if (JSON.stringify(fast) !== JSON.stringify(reference) || fast.constructor !== reference.constructor)
+    throw new Error('micro: the two parse paths differ');
   const p = compare({
     classValidator: () => parseInkboxEventWithClassValidator(text),
     compiled: () => parseInkboxEvent(text),
     jsonParseOnly: () => JSON.parse(text.toString('utf8')),
   });
-  out.parse[label] = { classValidatorNs: p.classValidator, compiledNs: p.compiled, jsonParseNs: p.jsonParseOnly, speedup: p.classValidator / p.compiled };
+  out.parse[label] = {
+    classValidatorNs: p.classValidator,
+    compiledNs: p.compiled,
+    jsonParseNs: p.jsonParseOnly,
+    speedup: p.classValidator / p.compiled,
+  };
 }
 
 // The in-memory idempotency store: live heap per remembered event (one handler), after a full GC,
@@ -95,7 +115,13 @@ if (typeof global.gc === 'function') {
     await store.complete(key, 'BenchHandler.onEvent', claim.token, options);
   }
   global.gc();
-  out.store = { events: count, bytesPerEvent: (live() - before) / count, estimatedBytesPerEvent: store.bytes / count, size: store.size, keyLength: 28 };
+  out.store = {
+    events: count,
+    bytesPerEvent: (live() - before) / count,
+    estimatedBytesPerEvent: store.bytes / count,
+    size: store.size,
+    keyLength: 28,
+  };
 }
 
 out.sink = sink & 1;

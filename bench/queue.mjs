@@ -24,7 +24,22 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function build() {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(OUT, 'cjs'), '--noCheck', '--sourceMap', 'false', '--declaration', 'false'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      join(OUT, 'cjs'),
+      '--noCheck',
+      '--sourceMap',
+      'false',
+      '--declaration',
+      'false',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   mkdirSync(join(OUT, 'cjs'), { recursive: true });
   writeFileSync(join(OUT, 'cjs', 'package.json'), '{"type":"commonjs"}\n');
   return join(OUT, 'cjs', 'index.js');
@@ -44,7 +59,11 @@ function freePort() {
 async function redisUrl() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   children.add(child);
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((resolve) => {
@@ -58,7 +77,11 @@ async function redisUrl() {
 }
 
 function startServer(variant, env) {
-  const child = spawn(process.execPath, [join(BENCH, 'servers', 'queue-server.cjs'), variant], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(BENCH, 'servers', 'queue-server.cjs'), variant], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -80,12 +103,38 @@ async function main() {
   const rows = [];
   for (const variant of ['inline', 'queue']) {
     const queueName = `inkbox-bench-${randomUUID()}`;
-    const { child, port } = await startServer(variant, { INKBOX_LIB: lib, BENCH_INKBOX_KEY: KEY, REDIS_URL: url, QUEUE_NAME: queueName });
-    const source = new SignedRequestSource({ kind: 'inkbox', size: 2048, secret: KEY, inkboxEvent: createInkboxEvent('message.received') });
+    const { child, port } = await startServer(variant, {
+      INKBOX_LIB: lib,
+      BENCH_INKBOX_KEY: KEY,
+      REDIS_URL: url,
+      QUEUE_NAME: queueName,
+    });
+    const source = new SignedRequestSource({
+      kind: 'inkbox',
+      size: 2048,
+      secret: KEY,
+      inkboxEvent: createInkboxEvent('message.received'),
+    });
     source.prepare(variant === 'inline' ? 1_000 : 20_000);
     const body = JSON.stringify({ outcome: variant === 'inline' ? 'processed' : 'queued' });
-    await runLoad({ port, path: '/inkbox/webhooks', source, connections: 16, seconds: 2, expectStatus: 200, expectBody: body }); // warm-up
-    const run = await runLoad({ port, path: '/inkbox/webhooks', source, connections: 16, seconds: SECONDS, expectStatus: 200, expectBody: body });
+    await runLoad({
+      port,
+      path: '/inkbox/webhooks',
+      source,
+      connections: 16,
+      seconds: 2,
+      expectStatus: 200,
+      expectBody: body,
+    }); // warm-up
+    const run = await runLoad({
+      port,
+      path: '/inkbox/webhooks',
+      source,
+      connections: 16,
+      seconds: SECONDS,
+      expectStatus: 200,
+      expectBody: body,
+    });
     rows.push({ variant, ...run });
     child.kill('SIGKILL');
     if (variant === 'queue') {
@@ -102,9 +151,13 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) {
     const p = r.problems;
-    console.log(`| ${r.variant === 'inline' ? 'inline (answers after the handler)' : 'queue (answers once Redis has the job)'} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${p.errors + p.timeouts + p.mismatches + p.unexpectedStatus} |`);
+    console.log(
+      `| ${r.variant === 'inline' ? 'inline (answers after the handler)' : 'queue (answers once Redis has the job)'} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${p.errors + p.timeouts + p.mismatches + p.unexpectedStatus} |`,
+    );
   }
-  console.log('\n(queue: the 1 s handlers run on the worker of the same process afterwards; jobs added faster than they can run wait in Redis)');
+  console.log(
+    '\n(queue: the 1 s handlers run on the worker of the same process afterwards; jobs added faster than they can run wait in Redis)',
+  );
 }
 
 main()

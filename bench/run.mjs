@@ -38,7 +38,12 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
 const started = Date.now();
 const args = new Set(process.argv.slice(2).filter((a) => !a.includes('=')));
-const valued = Object.fromEntries(process.argv.slice(2).filter((a) => a.includes('=')).map((a) => a.replace(/^--/, '').split('=')));
+const valued = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .filter((a) => a.includes('='))
+    .map((a) => a.replace(/^--/, '').split('=')),
+);
 const QUICK = args.has('--quick');
 const log = (...parts) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s]`, ...parts);
 
@@ -46,8 +51,22 @@ const log = (...parts) => console.log(`[bench ${((Date.now() - started) / 1000).
 // size, each gets a warm-up, then `cycles` rounds in which each server in turn (the order rotating)
 // gets one short measured burst. Slow changes in the machine's load then hit all servers alike.
 const MODE = QUICK
-  ? { name: 'quick', connections: 16, freshPerSize: false, sizes: { '2k': { warm: 0.5, cycles: 1, burst: 1 }, '256k': { warm: 0.5, cycles: 1, burst: 1 } }, rssSeconds: [10], micro: { rounds: 3, blockMs: 20 } }
-  : { name: 'full', connections: 16, freshPerSize: true, sizes: { '2k': { warm: 2, cycles: 9, burst: 1.5 }, '256k': { warm: 1, cycles: 7, burst: 1.5 } }, rssSeconds: [10, 60], micro: { rounds: 7, blockMs: 50 } };
+  ? {
+      name: 'quick',
+      connections: 16,
+      freshPerSize: false,
+      sizes: { '2k': { warm: 0.5, cycles: 1, burst: 1 }, '256k': { warm: 0.5, cycles: 1, burst: 1 } },
+      rssSeconds: [10],
+      micro: { rounds: 3, blockMs: 20 },
+    }
+  : {
+      name: 'full',
+      connections: 16,
+      freshPerSize: true,
+      sizes: { '2k': { warm: 2, cycles: 9, burst: 1.5 }, '256k': { warm: 1, cycles: 7, burst: 1.5 } },
+      rssSeconds: [10, 60],
+      micro: { rounds: 7, blockMs: 50 },
+    };
 const CPU_COUNT = os.cpus().length;
 /** Above this 1-minute load average (at start or end) a run is a busy one: no RESULTS.md unless --allow-busy. */
 const BUSY_LOAD = 1.0;
@@ -59,22 +78,98 @@ const SIZES = [
 
 const PROCESSED = JSON.stringify({ outcome: 'processed' });
 const ALL_VARIANTS = [
-  { id: 'ceiling', label: 'ceiling: bare Nest, rawBody, answers 200', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
-  { id: 'hand-rolled', label: 'hand-rolled: HMAC + timingSafeEqual + JSON.parse + handler', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
-  { id: 'ours', label: 'nestjs-inkbox (defaults)', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
-  { id: 'ours-cv', label: 'nestjs-inkbox, class-validator on every request (before)', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
+  {
+    id: 'ceiling',
+    label: 'ceiling: bare Nest, rawBody, answers 200',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+  },
+  {
+    id: 'hand-rolled',
+    label: 'hand-rolled: HMAC + timingSafeEqual + JSON.parse + handler',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+  },
+  {
+    id: 'ours',
+    label: 'nestjs-inkbox (defaults)',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+  },
+  {
+    id: 'ours-cv',
+    label: 'nestjs-inkbox, class-validator on every request (before)',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+  },
   { id: 'peer', label: '@golevelup/nestjs-stripe', kind: 'stripe', path: '/stripe/webhook', status: 201, body: '' },
-  { id: 'ceiling-fastify', label: 'ceiling on @nestjs/platform-fastify', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
-  { id: 'ours-fastify', label: 'nestjs-inkbox on @nestjs/platform-fastify', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED },
+  {
+    id: 'ceiling-fastify',
+    label: 'ceiling on @nestjs/platform-fastify',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+  },
+  {
+    id: 'ours-fastify',
+    label: 'nestjs-inkbox on @nestjs/platform-fastify',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+  },
   // only with REDIS_URL set: the Redis idempotency store, its commands counted per delivery
-  { id: 'ours-redis', label: 'nestjs-inkbox, Redis idempotency store', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, redis: true },
+  {
+    id: 'ours-redis',
+    label: 'nestjs-inkbox, Redis idempotency store',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+    redis: true,
+  },
   // diagnosis only, with --variants=…
-  { id: 'ours-no-idempotency', label: 'diagnosis: nestjs-inkbox with idempotency: false', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, diagnosis: true },
-  { id: 'ours-json-only', label: 'diagnosis: nestjs-inkbox, parse step = JSON.parse only', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, diagnosis: true },
-  { id: 'ours-build-only', label: 'diagnosis: nestjs-inkbox, parse step without validation', kind: 'inkbox', path: '/inkbox/webhooks', status: 200, body: PROCESSED, diagnosis: true },
+  {
+    id: 'ours-no-idempotency',
+    label: 'diagnosis: nestjs-inkbox with idempotency: false',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+    diagnosis: true,
+  },
+  {
+    id: 'ours-json-only',
+    label: 'diagnosis: nestjs-inkbox, parse step = JSON.parse only',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+    diagnosis: true,
+  },
+  {
+    id: 'ours-build-only',
+    label: 'diagnosis: nestjs-inkbox, parse step without validation',
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: PROCESSED,
+    diagnosis: true,
+  },
 ];
 const REDIS_URL = process.env.REDIS_URL;
-const VARIANTS = ALL_VARIANTS.filter((v) => (valued.variants ? valued.variants.split(',').includes(v.id) : !v.diagnosis && (!v.redis || REDIS_URL)));
+const VARIANTS = ALL_VARIANTS.filter((v) =>
+  valued.variants ? valued.variants.split(',').includes(v.id) : !v.diagnosis && (!v.redis || REDIS_URL),
+);
 
 const INKBOX_KEY = 'whsec_bench_c2lnbmluZy1rZXktZm9yLWJlbmNobWFya3M';
 const STRIPE_SECRET = 'whsec_bench_stripe_0123456789abcdef0123456789abcdef';
@@ -89,10 +184,15 @@ function median(values) {
 
 /** CPU placement: the server alone on one CPU, the load generator (this process) on another. */
 function cpuPlan() {
-  if (args.has('--no-pin') || CPU_COUNT < 2 || process.platform !== 'linux') return { pinned: false, server: [], note: 'not pinned' };
+  if (args.has('--no-pin') || CPU_COUNT < 2 || process.platform !== 'linux')
+    return { pinned: false, server: [], note: 'not pinned' };
   try {
     execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    return { pinned: true, server: ['taskset', '-c', '1'], note: 'server pinned to CPU 1, load generator to CPU 0 (taskset)' };
+    return {
+      pinned: true,
+      server: ['taskset', '-c', '1'],
+      note: 'server pinned to CPU 1, load generator to CPU 0 (taskset)',
+    };
   } catch {
     return { pinned: false, server: [], note: 'not pinned (taskset unavailable)' };
   }
@@ -118,7 +218,9 @@ async function main() {
   const cpu = cpuPlan();
   log(cpu.note);
   const loadStart = os.loadavg();
-  log(`load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${loadStart[0] > BUSY_LOAD ? ` — above ${BUSY_LOAD}: a busy machine` : ''}`);
+  log(
+    `load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${loadStart[0] > BUSY_LOAD ? ` — above ${BUSY_LOAD}: a busy machine` : ''}`,
+  );
 
   const require = createRequire(join(BENCH, 'run.mjs'));
   require('reflect-metadata');
@@ -126,7 +228,12 @@ async function main() {
   const { verifyInkboxSignature } = require('nestjs-inkbox');
   const inkboxEvent = createInkboxEvent('message.received');
   const sourceFor = (variant, size) =>
-    new SignedRequestSource({ kind: variant.kind, size: size.bytes, secret: variant.kind === 'inkbox' ? INKBOX_KEY : STRIPE_SECRET, inkboxEvent });
+    new SignedRequestSource({
+      kind: variant.kind,
+      size: size.bytes,
+      secret: variant.kind === 'inkbox' ? INKBOX_KEY : STRIPE_SECRET,
+      inkboxEvent,
+    });
 
   // Self-check: the generated requests verify with the library's and Stripe's own code.
   for (const size of [2048, 256 * 1024]) {
@@ -136,19 +243,32 @@ async function main() {
     const headers = Object.fromEntries(Object.entries(a.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const verdict = verifyInkboxSignature({ rawBody: a.body, headers, signingKey: INKBOX_KEY });
     if (!verdict.ok) throw new Error(`self-check: generated Inkbox request does not verify: ${verdict.reason}`);
-    if (a.body.length !== size || JSON.parse(a.body).id === JSON.parse(b.body).id) throw new Error('self-check: bodies are not distinct or not of the size asked');
+    if (a.body.length !== size || JSON.parse(a.body).id === JSON.parse(b.body).id)
+      throw new Error('self-check: bodies are not distinct or not of the size asked');
     const Stripe = require('stripe');
     const stripe = new Stripe('sk_test_bench_not_used');
     const s = new SignedRequestSource({ kind: 'stripe', size, secret: STRIPE_SECRET, inkboxEvent }).next();
     const event = stripe.webhooks.constructEvent(s.body, s.headers['Stripe-Signature'], STRIPE_SECRET);
-    if (event.type !== 'payment_intent.succeeded' || s.body.length !== size) throw new Error('self-check: generated Stripe request is wrong');
+    if (event.type !== 'payment_intent.succeeded' || s.body.length !== size)
+      throw new Error('self-check: generated Stripe request is wrong');
   }
   log('self-check: generated requests verify with verifyInkboxSignature and stripe.webhooks.constructEvent');
 
-  const serverEnv = { BENCH_INKBOX_KEY: INKBOX_KEY, BENCH_STRIPE_SECRET: STRIPE_SECRET, ...(REDIS_URL ? { BENCH_REDIS_URL: REDIS_URL } : {}) };
+  const serverEnv = {
+    BENCH_INKBOX_KEY: INKBOX_KEY,
+    BENCH_STRIPE_SECRET: STRIPE_SECRET,
+    ...(REDIS_URL ? { BENCH_REDIS_URL: REDIS_URL } : {}),
+  };
   if (!REDIS_URL) log('REDIS_URL is not set: the Redis idempotency store row is left out');
   const newServer = (variant, nodeArgs = [], extraEnv = {}) =>
-    new ServerProcess({ script: join(BENCH, 'servers', 'server.cjs'), variant, env: { ...serverEnv, ...extraEnv }, cpuPrefix: cpu.server, nodeArgs, cwd: BENCH });
+    new ServerProcess({
+      script: join(BENCH, 'servers', 'server.cjs'),
+      variant,
+      env: { ...serverEnv, ...extraEnv },
+      cpuPrefix: cpu.server,
+      nodeArgs,
+      cwd: BENCH,
+    });
 
   // ---- micro-benchmarks ---------------------------------------------------------------------------
   let micro;
@@ -165,17 +285,35 @@ async function main() {
   if (args.has('--nest12')) {
     const dir = join(ROOT, 'node_modules', '.cache', 'nestjs-inkbox-bench', 'node_modules', 'nestjs-inkbox');
     buildLibrary(ROOT, dir, { force: args.has('--rebuild'), log });
-    const variants = VARIANTS.filter((v) => ['ceiling', 'hand-rolled', 'ours', 'ceiling-fastify', 'ours-fastify'].includes(v.id));
-    const nest12Server = (variant, nodeArgs = []) => newServer(variant, ['--no-warnings', ...nodeArgs], { BENCH_NEST_ROOT: ROOT, BENCH_LIBRARY: dir });
-    log(`Nest 12 (the project's own @nestjs/* ${JSON.parse(readFileSync(join(ROOT, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8')).version}): ${variants.map((v) => v.id).join(', ')} …`);
-    nest12 = await measureInterleaved(nest12Server, sourceFor, variants, SIZES.filter((s) => s.id === '2k'));
+    const variants = VARIANTS.filter((v) =>
+      ['ceiling', 'hand-rolled', 'ours', 'ceiling-fastify', 'ours-fastify'].includes(v.id),
+    );
+    const nest12Server = (variant, nodeArgs = []) =>
+      newServer(variant, ['--no-warnings', ...nodeArgs], { BENCH_NEST_ROOT: ROOT, BENCH_LIBRARY: dir });
+    log(
+      `Nest 12 (the project's own @nestjs/* ${JSON.parse(readFileSync(join(ROOT, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8')).version}): ${variants.map((v) => v.id).join(', ')} …`,
+    );
+    nest12 = await measureInterleaved(
+      nest12Server,
+      sourceFor,
+      variants,
+      SIZES.filter((s) => s.id === '2k'),
+    );
   }
 
   // ---- RSS flatness -------------------------------------------------------------------------------
   let rss;
   if (!args.has('--skip-rss') && VARIANTS.some((v) => v.id === 'ours')) {
-    const expectedRps = median(runs.filter((r) => r.variant === 'ours' && r.size === '2k' && !r.summary).map((r) => r.rps));
-    rss = await rssFlatness(VARIANTS.find((v) => v.id === 'ours'), { id: '2k', label: '2 KiB', bytes: 2048 }, newServer, sourceFor, Number.isFinite(expectedRps) ? expectedRps : 5000);
+    const expectedRps = median(
+      runs.filter((r) => r.variant === 'ours' && r.size === '2k' && !r.summary).map((r) => r.rps),
+    );
+    rss = await rssFlatness(
+      VARIANTS.find((v) => v.id === 'ours'),
+      { id: '2k', label: '2 KiB', bytes: 2048 },
+      newServer,
+      sourceFor,
+      Number.isFinite(expectedRps) ? expectedRps : 5000,
+    );
   }
 
   // ---- profiles -----------------------------------------------------------------------------------
@@ -187,11 +325,27 @@ async function main() {
   log(`load average at end: ${loadEnd.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
   const report = buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd, busy });
   console.log(`\n${report}`);
-  const partial = Boolean(valued.variants || valued.sizes || valued.profile || args.has('--profile') || args.has('--skip-micro') || args.has('--skip-rss'));
+  const partial = Boolean(
+    valued.variants ||
+    valued.sizes ||
+    valued.profile ||
+    args.has('--profile') ||
+    args.has('--skip-micro') ||
+    args.has('--skip-rss'),
+  );
   const refused = busy && !QUICK && !partial && !args.has('--allow-busy');
-  if (refused) log(`not writing bench/RESULTS.md: the load average passed ${BUSY_LOAD} (${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end); rerun on a quiet machine, or pass --allow-busy to write it marked as a busy run`);
+  if (refused)
+    log(
+      `not writing bench/RESULTS.md: the load average passed ${BUSY_LOAD} (${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end); rerun on a quiet machine, or pass --allow-busy to write it marked as a busy run`,
+    );
   const target =
-    QUICK || partial || refused ? join(os.tmpdir(), 'nestjs-inkbox-bench', QUICK ? 'RESULTS.quick.md' : refused ? 'RESULTS.busy.md' : 'RESULTS.partial.md') : join(BENCH, 'RESULTS.md');
+    QUICK || partial || refused
+      ? join(
+          os.tmpdir(),
+          'nestjs-inkbox-bench',
+          QUICK ? 'RESULTS.quick.md' : refused ? 'RESULTS.busy.md' : 'RESULTS.partial.md',
+        )
+      : join(BENCH, 'RESULTS.md');
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, report);
   log(`wrote ${target}`);
@@ -245,15 +399,30 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
         const live = variants.filter((v) => servers.has(v.id));
         const sources = new Map(live.map((v) => [v.id, sourceFor(v, size)]));
         const estimate = new Map();
-        const common = (v) => ({ port: servers.get(v.id).port, path: v.path, source: sources.get(v.id), connections: MODE.connections, expectStatus: v.status, expectBody: v.body });
+        const common = (v) => ({
+          port: servers.get(v.id).port,
+          path: v.path,
+          source: sources.get(v.id),
+          connections: MODE.connections,
+          expectStatus: v.status,
+          expectBody: v.body,
+        });
         for (const v of live) {
           sources.get(v.id).prepare(0);
           const warm = await runLoad({ ...common(v), seconds: timing.warm });
           // a warm-up too short for a slow answer on a busy machine is no harness failure; a wrong answer is
-          if (!clean(warm) && !(warm.ok === 0 && Object.keys(warm.statuses ?? {}).length === 0 && warm.problems.errors === 0)) failures.push(`${v.id} ${size.label} warm-up: ${JSON.stringify({ ok: warm.ok, statuses: warm.statuses, ...warm.problems })}`);
+          if (
+            !clean(warm) &&
+            !(warm.ok === 0 && Object.keys(warm.statuses ?? {}).length === 0 && warm.problems.errors === 0)
+          )
+            failures.push(
+              `${v.id} ${size.label} warm-up: ${JSON.stringify({ ok: warm.ok, statuses: warm.statuses, ...warm.problems })}`,
+            );
           estimate.set(v.id, warm.rps);
         }
-        log(`${size.label}: ${live.length} servers warmed up; a settling round, then ${timing.cycles} rounds of ${timing.burst} s bursts each`);
+        log(
+          `${size.label}: ${live.length} servers warmed up; a settling round, then ${timing.cycles} rounds of ${timing.burst} s bursts each`,
+        );
         // round -1 settles the machine after the warm-ups (its first bursts run slow for every server) and is not counted
         for (let round = -1; round < timing.cycles; round++) {
           const order = live.map((_, i) => live[(i + round + 1) % live.length]);
@@ -267,20 +436,44 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             const run = await runLoad({ ...common(v), seconds: timing.burst });
             const cpuUsed = server.cpuSeconds() - cpuBefore;
             const stats = await server.stats();
-            if (!clean(run)) failures.push(`${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`);
-            if (!v.id.startsWith('ceiling') && stats.handled - handledBefore < run.ok) failures.push(`${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`);
-            if (v.id === 'ours-cv' && !(stats.parsedByClassValidator >= run.ok)) failures.push('ours-cv did not parse through class-validator');
-            if (v.id.startsWith('ours') && v.id !== 'ours-cv' && stats.parsedByClassValidator) failures.push(`${v.id} parsed through the class-validator path`);
+            if (!clean(run))
+              failures.push(
+                `${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`,
+              );
+            if (!v.id.startsWith('ceiling') && stats.handled - handledBefore < run.ok)
+              failures.push(
+                `${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`,
+              );
+            if (v.id === 'ours-cv' && !(stats.parsedByClassValidator >= run.ok))
+              failures.push('ours-cv did not parse through class-validator');
+            if (v.id.startsWith('ours') && v.id !== 'ours-cv' && stats.parsedByClassValidator)
+              failures.push(`${v.id} parsed through the class-validator path`);
             estimate.set(v.id, Math.max(estimate.get(v.id), run.rps));
-            const redisPerDelivery = v.redis ? ((stats.redisCommands ?? NaN) - (statsBefore.redisCommands ?? NaN)) / run.ok : undefined;
-            const record = { variant: v.id, size: size.id, round, rps: run.rps, cpuPerRequest: cpuUsed / run.ok, p50: run.p50, p99: run.p99, driverCpu: run.driverCpu, liveSigned: source.liveSigned, redisPerDelivery };
+            const redisPerDelivery = v.redis
+              ? ((stats.redisCommands ?? NaN) - (statsBefore.redisCommands ?? NaN)) / run.ok
+              : undefined;
+            const record = {
+              variant: v.id,
+              size: size.id,
+              round,
+              rps: run.rps,
+              cpuPerRequest: cpuUsed / run.ok,
+              p50: run.p50,
+              p99: run.p99,
+              driverCpu: run.driverCpu,
+              liveSigned: source.liveSigned,
+              redisPerDelivery,
+            };
             if (round >= 0) records.push(record);
             else settling.push(record);
           }
           const last = round >= 0 ? records.slice(-order.length) : settling.slice(-order.length);
-          log(`${size.label} ${round >= 0 ? `round ${round + 1}/${timing.cycles}` : 'settling round'}: ${last.map((r) => `${r.variant} ${fmt(r.rps)}/s ${fmt(r.cpuPerRequest * 1e6)}µs`).join('  ')}`);
+          log(
+            `${size.label} ${round >= 0 ? `round ${round + 1}/${timing.cycles}` : 'settling round'}: ${last.map((r) => `${r.variant} ${fmt(r.rps)}/s ${fmt(r.cpuPerRequest * 1e6)}µs`).join('  ')}`,
+          );
         }
-        for (const v of live) records.push({ variant: v.id, size: size.id, summary: true, peakRss: servers.get(v.id).memory().peak });
+        for (const v of live)
+          records.push({ variant: v.id, size: size.id, summary: true, peakRss: servers.get(v.id).memory().peak });
       }
     } finally {
       await Promise.all([...servers.values()].map((s) => s.stop()));
@@ -291,7 +484,9 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
 
 async function rssFlatness(variant, size, newServer, sourceFor, expectedRps) {
   const seconds = Math.max(...MODE.rssSeconds);
-  log(`RSS flatness: nestjs-inkbox, distinct ${size.label} events for ${seconds} s (checkpoints at ${MODE.rssSeconds.join(' s and ')} s) …`);
+  log(
+    `RSS flatness: nestjs-inkbox, distinct ${size.label} events for ${seconds} s (checkpoints at ${MODE.rssSeconds.join(' s and ')} s) …`,
+  );
   const server = await newServer(variant.id).start();
   try {
     const source = sourceFor(variant, size);
@@ -299,19 +494,39 @@ async function rssFlatness(variant, size, newServer, sourceFor, expectedRps) {
     const checkpoints = [];
     const t0 = Date.now();
     const timers = MODE.rssSeconds.map((s) =>
-      setTimeout(async () => {
-        const peak = Math.max(...samples.filter((x) => x.t <= s * 1000).map((x) => x.rss));
-        const stats = await server.stats().catch(() => ({}));
-        checkpoints.push({ seconds: s, peakRss: peak, storeSize: stats.storeSize, heapUsed: stats.memory?.heapUsed, heapTotal: stats.memory?.heapTotal, handled: stats.handled, at: Date.now() - t0 });
-      }, s * 1000 - 50),
+      setTimeout(
+        async () => {
+          const peak = Math.max(...samples.filter((x) => x.t <= s * 1000).map((x) => x.rss));
+          const stats = await server.stats().catch(() => ({}));
+          checkpoints.push({
+            seconds: s,
+            peakRss: peak,
+            storeSize: stats.storeSize,
+            heapUsed: stats.memory?.heapUsed,
+            heapTotal: stats.memory?.heapTotal,
+            handled: stats.handled,
+            at: Date.now() - t0,
+          });
+        },
+        s * 1000 - 50,
+      ),
     );
     // the rate measured in the rounds sizes the pre-signed pool; requests beyond it are signed live
     source.prepare(Math.min(1_000_000, Math.ceil(expectedRps * seconds * 1.3)));
-    const run = await runLoad({ port: server.port, path: variant.path, source, connections: MODE.connections, seconds, expectStatus: variant.status, expectBody: variant.body });
+    const run = await runLoad({
+      port: server.port,
+      path: variant.path,
+      source,
+      connections: MODE.connections,
+      seconds,
+      expectStatus: variant.status,
+      expectBody: variant.body,
+    });
     await new Promise((r) => setTimeout(r, 300));
     timers.forEach(clearTimeout);
     server.stopSampling();
-    if (!clean(run)) failures.push(`RSS run: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`);
+    if (!clean(run))
+      failures.push(`RSS run: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`);
     checkpoints.sort((a, b) => a.seconds - b.seconds);
     const first = checkpoints[0];
     const last = checkpoints.at(-1);
@@ -320,8 +535,16 @@ async function rssFlatness(variant, size, newServer, sourceFor, expectedRps) {
       const window = samples.filter((x) => x.t <= s * 1000);
       if (window.length) timeline.push({ seconds: s, peakRss: Math.max(...window.map((x) => x.rss)) });
     }
-    log(`RSS flatness: ${checkpoints.map((c) => `${c.seconds} s: peak ${mib(c.peakRss)} MiB, ${c.storeSize} events remembered`).join('; ')}`);
-    return { seconds, rps: run.rps, checkpoints, growth: checkpoints.length > 1 ? last.peakRss / first.peakRss : undefined, timeline };
+    log(
+      `RSS flatness: ${checkpoints.map((c) => `${c.seconds} s: peak ${mib(c.peakRss)} MiB, ${c.storeSize} events remembered`).join('; ')}`,
+    );
+    return {
+      seconds,
+      rps: run.rps,
+      checkpoints,
+      growth: checkpoints.length > 1 ? last.peakRss / first.peakRss : undefined,
+      timeline,
+    };
   } catch (error) {
     failures.push(`RSS run: ${error.message}`);
     return undefined;
@@ -336,14 +559,26 @@ async function profileRuns(newServer, sourceFor) {
   mkdirSync(dir, { recursive: true });
   const size = { id: '2k', label: '2 KiB', bytes: 2048 };
   const out = {};
-  for (const id of (typeof valued.profile === 'string' ? valued.profile : 'ours,hand-rolled,ceiling,ours-cv').split(',')) {
+  for (const id of (typeof valued.profile === 'string' ? valued.profile : 'ours,hand-rolled,ceiling,ours-cv').split(
+    ',',
+  )) {
     const variant = [...VARIANTS, ...ALL_VARIANTS].find((v) => v.id === id);
     if (!variant) throw new Error(`--profile: unknown variant ${id}`);
     const file = join(dir, `${id}.cpuprofile`);
     log(`profiling ${id} at ${size.label} (4 s after a 2 s warm-up) …`);
-    const server = await new ServerProcess({ ...newServer(id).o, env: { ...newServer(id).o.env, BENCH_CPU_PROFILE: file } }).start();
+    const server = await new ServerProcess({
+      ...newServer(id).o,
+      env: { ...newServer(id).o.env, BENCH_CPU_PROFILE: file },
+    }).start();
     const source = sourceFor(variant, size);
-    const common = { port: server.port, path: variant.path, source, connections: MODE.connections, expectStatus: variant.status, expectBody: variant.body };
+    const common = {
+      port: server.port,
+      path: variant.path,
+      source,
+      connections: MODE.connections,
+      expectStatus: variant.status,
+      expectBody: variant.body,
+    };
     await runLoad({ ...common, seconds: 2 });
     source.prepare(80000);
     server.signal('SIGUSR2');
@@ -401,7 +636,10 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
   const cpus = os.cpus();
   lines.push('# nestjs-inkbox benchmark results', '');
   const flags = process.argv.slice(2).join(' ');
-  lines.push(`Generated by \`npm run bench${flags ? ` -- ${flags}` : ''}\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit by hand: run the harness again.`, '');
+  lines.push(
+    `Generated by \`npm run bench${flags ? ` -- ${flags}` : ''}\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit by hand: run the harness again.`,
+    '',
+  );
   lines.push(`Load average (1 min): ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end.`, '');
   if (busy) {
     lines.push(
@@ -416,11 +654,19 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
   lines.push(`| memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
   lines.push(`| OS | ${os.type()} ${os.release()} |`);
   lines.push(`| Node | ${process.version} |`);
-  lines.push(`| Nest | @nestjs/core ${versionOf('@nestjs/core')}, @nestjs/platform-express ${versionOf('@nestjs/platform-express')} (Express ${versionOf('express')}) |`);
+  lines.push(
+    `| Nest | @nestjs/core ${versionOf('@nestjs/core')}, @nestjs/platform-express ${versionOf('@nestjs/platform-express')} (Express ${versionOf('express')}) |`,
+  );
   lines.push(`| nestjs-inkbox | ${versionOf('nestjs-inkbox')}, built from this tree |`);
-  lines.push(`| peer | @golevelup/nestjs-stripe ${versionOf('@golevelup/nestjs-stripe')}, stripe ${versionOf('stripe')} |`);
-  lines.push(`| validation | class-validator ${versionOf('class-validator')}, class-transformer ${versionOf('class-transformer')} |`);
-  lines.push(`| load generator | autocannon ${versionOf('autocannon')}, ${MODE.connections} connections, pipelining 1, on 127.0.0.1 |`);
+  lines.push(
+    `| peer | @golevelup/nestjs-stripe ${versionOf('@golevelup/nestjs-stripe')}, stripe ${versionOf('stripe')} |`,
+  );
+  lines.push(
+    `| validation | class-validator ${versionOf('class-validator')}, class-transformer ${versionOf('class-transformer')} |`,
+  );
+  lines.push(
+    `| load generator | autocannon ${versionOf('autocannon')}, ${MODE.connections} connections, pipelining 1, on 127.0.0.1 |`,
+  );
   lines.push(`| load average (1 min) | ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end |`);
   lines.push('');
   lines.push('## Method', '');
@@ -433,7 +679,10 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
 
   for (const size of SIZES) {
     lines.push(`## Throughput, ${size.label} bodies`, '');
-    lines.push('| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
     lines.push(...throughputRows(helpers(runs), VARIANTS, size));
     lines.push('');
   }
@@ -441,11 +690,15 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
   const has = (id) => VARIANTS.some((v) => v.id === id);
   lines.push('## Ratios', '');
   lines.push(
-    'The primary figure is the CPU ratio: the other server\'s CPU time per answer over ours (above 1: ours does the same work in less CPU), the median over rounds of the ratio within each round. It holds on a machine shared with other work. The req/s ratio (ours over the other) is given beside it as a cross-check; targets are judged on the CPU ratio.',
+    "The primary figure is the CPU ratio: the other server's CPU time per answer over ours (above 1: ours does the same work in less CPU), the median over rounds of the ratio within each round. It holds on a machine shared with other work. The req/s ratio (ours over the other) is given beside it as a cross-check; targets are judged on the CPU ratio.",
     '',
   );
   lines.push(
-    '| ratio | ' + SIZES.map((s) => `${s.label} CPU`).join(' | ') + ' | ' + SIZES.map((s) => `${s.label} req/s`).join(' | ') + ' | target (CPU) | met |',
+    '| ratio | ' +
+      SIZES.map((s) => `${s.label} CPU`).join(' | ') +
+      ' | ' +
+      SIZES.map((s) => `${s.label} req/s`).join(' | ') +
+      ' | target (CPU) | met |',
     '|---|' + SIZES.map(() => '---:|').join('') + SIZES.map(() => '---:|').join('') + '---|---|',
   );
   const targets = [
@@ -453,7 +706,14 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
     ['ours', 'hand-rolled', 'nestjs-inkbox / hand-rolled', 0.95, 'all', '≥ 0.95'],
     ['ours', 'peer', 'nestjs-inkbox / @golevelup/nestjs-stripe', 1.05, '2k', '≥ 1.05 at 2 KiB'],
     ['ours-fastify', 'ceiling-fastify', 'Fastify: nestjs-inkbox / ceiling', 0.9, '2k', '≥ 0.90 at 2 KiB'],
-    ['ours-redis', 'ours', 'nestjs-inkbox with the Redis store / with the memory store', undefined, '', 'the cost of Redis'],
+    [
+      'ours-redis',
+      'ours',
+      'nestjs-inkbox with the Redis store / with the memory store',
+      undefined,
+      '',
+      'the cost of Redis',
+    ],
     ['ours-cv', 'ceiling', 'before (class-validator path) / ceiling', undefined, '', 'before'],
     ['ours-cv', 'hand-rolled', 'before (class-validator path) / hand-rolled', undefined, '', 'before'],
     ['ours', 'ours-cv', 'nestjs-inkbox / before', undefined, '', 'gain'],
@@ -477,8 +737,14 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
     const h = helpers(nest12);
     const size = SIZES.find((x) => x.id === '2k');
     lines.push(`## Nest 12 (supplementary: the project's own @nestjs/* ${versionOf12()}, 2 KiB)`, '');
-    lines.push('The peer cannot run on Nest 12, so the main tables use Nest 11 for all four servers; this run repeats the others (Express and Fastify) on Nest 12, the same way.', '');
-    lines.push('| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      'The peer cannot run on Nest 12, so the main tables use Nest 11 for all four servers; this run repeats the others (Express and Fastify) on Nest 12, the same way.',
+      '',
+    );
+    lines.push(
+      '| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
     lines.push(...throughputRows(h, VARIANTS, size), '');
     lines.push('| ratio | CPU | req/s | target (CPU) |', '|---|---:|---:|---|');
     for (const [a, b, label, text] of [
@@ -488,28 +754,46 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
     ]) {
       if (h.by(a, '2k').length === 0 || h.by(b, '2k').length === 0) continue;
       const r = h.ratio(a, b, '2k', true);
-      lines.push(`| ${label} | **${fmt(r.median, 2)}** (${r.rounds.map((x) => fmt(x, 2)).join(', ')}) | ${fmt(h.ratio(a, b, '2k').median, 2)} | ${text} |`);
+      lines.push(
+        `| ${label} | **${fmt(r.median, 2)}** (${r.rounds.map((x) => fmt(x, 2)).join(', ')}) | ${fmt(h.ratio(a, b, '2k').median, 2)} | ${text} |`,
+      );
     }
     lines.push('');
   }
 
   if (micro) {
     lines.push('## verifyInkboxSignature vs a bare createHmac + timingSafeEqual (same bytes, one key, CPU time)', '');
-    lines.push('| body | createHmac + timingSafeEqual µs | verifyInkboxSignature µs | ratio | target |', '|---|---:|---:|---:|---|');
+    lines.push(
+      '| body | createHmac + timingSafeEqual µs | verifyInkboxSignature µs | ratio | target |',
+      '|---|---:|---:|---:|---|',
+    );
     for (const [label, m] of Object.entries(micro.verify)) {
-      lines.push(`| ${label} | ${fmt(m.createHmacNs / 1000, 2)} | ${fmt(m.verifyNs / 1000, 2)} | ${fmt(m.ratio, 3)} | ${label === '2 KiB' ? `≤ 1.15: ${m.ratio <= 1.15 ? 'met' : 'missed'}` : ''} |`);
+      lines.push(
+        `| ${label} | ${fmt(m.createHmacNs / 1000, 2)} | ${fmt(m.verifyNs / 1000, 2)} | ${fmt(m.ratio, 3)} | ${label === '2 KiB' ? `≤ 1.15: ${m.ratio <= 1.15 ? 'met' : 'missed'}` : ''} |`,
+      );
     }
     lines.push('', '## Key list (matching key last)', '');
     lines.push('| body | 1 key µs | 10 keys µs | 100 keys µs | 100 keys / 1 key |', '|---|---:|---:|---:|---:|');
     for (const [label, k] of Object.entries(micro.keys)) {
-      lines.push(`| ${label} | ${fmt(k['1'].ns / 1000, 2)} | ${fmt(k['10'].ns / 1000, 2)} | ${fmt(k['100'].ns / 1000, 1)} | ${fmt(k['100'].vsOneKey, 1)} |`);
+      lines.push(
+        `| ${label} | ${fmt(k['1'].ns / 1000, 2)} | ${fmt(k['10'].ns / 1000, 2)} | ${fmt(k['100'].ns / 1000, 1)} | ${fmt(k['100'].vsOneKey, 1)} |`,
+      );
     }
-    lines.push('', 'Every key is an HMAC over the whole body, so the cost grows linearly with the number of keys tried.', '');
+    lines.push(
+      '',
+      'Every key is an HMAC over the whole body, so the cost grows linearly with the number of keys tried.',
+      '',
+    );
     lines.push('## Parse + validate (one event, in process, CPU time)', '');
-    lines.push('| body | JSON.parse only µs | class-transformer + class-validator µs | compiled (parseInkboxEvent) µs | compiled / JSON.parse | target | speed-up over class-validator |', '|---|---:|---:|---:|---:|---|---:|');
+    lines.push(
+      '| body | JSON.parse only µs | class-transformer + class-validator µs | compiled (parseInkboxEvent) µs | compiled / JSON.parse | target | speed-up over class-validator |',
+      '|---|---:|---:|---:|---:|---|---:|',
+    );
     for (const [label, p] of Object.entries(micro.parse)) {
       const overParse = p.compiledNs / p.jsonParseNs;
-      lines.push(`| ${label} | ${fmt(p.jsonParseNs / 1000, 1)} | ${fmt(p.classValidatorNs / 1000, 1)} | ${fmt(p.compiledNs / 1000, 1)} | ${fmt(overParse, 2)} | ${label === '2 KiB' ? `≤ 2: ${overParse <= 2 ? 'met' : 'missed'}` : ''} | ${fmt(p.speedup, 1)}× |`);
+      lines.push(
+        `| ${label} | ${fmt(p.jsonParseNs / 1000, 1)} | ${fmt(p.classValidatorNs / 1000, 1)} | ${fmt(p.compiledNs / 1000, 1)} | ${fmt(overParse, 2)} | ${label === '2 KiB' ? `≤ 2: ${overParse <= 2 ? 'met' : 'missed'}` : ''} | ${fmt(p.speedup, 1)}× |`,
+      );
     }
     lines.push('');
     if (micro.store) {
@@ -523,10 +807,24 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
 
   if (rss) {
     lines.push(`## Peak RSS over a long run (nestjs-inkbox, distinct 2 KiB events, ${fmt(rss.rps)} req/s)`, '');
-    lines.push('| after | peak RSS MiB | V8 heap used MiB | V8 heap total MiB | events in the idempotency store |', '|---:|---:|---:|---:|---:|');
-    for (const c of rss.checkpoints) lines.push(`| ${c.seconds} s | ${mib(c.peakRss)} | ${mib(c.heapUsed)} | ${mib(c.heapTotal)} | ${c.storeSize ?? '?'} |`);
-    if (rss.growth !== undefined) lines.push('', `Growth from ${rss.checkpoints[0].seconds} s to ${rss.checkpoints.at(-1).seconds} s: ${fmt((rss.growth - 1) * 100, 1)} % (target: within 10 %: ${rss.growth <= 1.1 ? 'met' : 'missed'}).`);
-    lines.push('', `Peak RSS every 5 s: ${rss.timeline.map((t) => `${t.seconds} s ${mib(t.peakRss)}`).join(', ')} MiB.`, '');
+    lines.push(
+      '| after | peak RSS MiB | V8 heap used MiB | V8 heap total MiB | events in the idempotency store |',
+      '|---:|---:|---:|---:|---:|',
+    );
+    for (const c of rss.checkpoints)
+      lines.push(
+        `| ${c.seconds} s | ${mib(c.peakRss)} | ${mib(c.heapUsed)} | ${mib(c.heapTotal)} | ${c.storeSize ?? '?'} |`,
+      );
+    if (rss.growth !== undefined)
+      lines.push(
+        '',
+        `Growth from ${rss.checkpoints[0].seconds} s to ${rss.checkpoints.at(-1).seconds} s: ${fmt((rss.growth - 1) * 100, 1)} % (target: within 10 %: ${rss.growth <= 1.1 ? 'met' : 'missed'}).`,
+      );
+    lines.push(
+      '',
+      `Peak RSS every 5 s: ${rss.timeline.map((t) => `${t.seconds} s ${mib(t.peakRss)}`).join(', ')} MiB.`,
+      '',
+    );
     if (micro?.store) {
       lines.push(
         `The default in-memory idempotency store keeps up to 100 000 events (idempotency.maxEntries) and at most 32 MiB (idempotency.maxBytes) for 72 h; each event costs about ${fmt(micro.store.bytesPerEvent)} bytes (measured in process over ${micro.store.events} events). Until a bound is reached the memory grows with the number of distinct events, and V8 sizes the heap (and so the RSS) with headroom above the live data.`,

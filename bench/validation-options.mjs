@@ -41,7 +41,13 @@ function nestedType(target, key) {
   return Array.isArray(made) && made[0] ? made[0].constructor : Object;
 }
 
-const SIMPLE = { isString: { type: 'string' }, isBoolean: { type: 'boolean' }, isInt: { type: 'integer' }, isArray: { type: 'array' }, isObject: { type: 'object' } };
+const SIMPLE = {
+  isString: { type: 'string' },
+  isBoolean: { type: 'boolean' },
+  isInt: { type: 'integer' },
+  isArray: { type: 'array' },
+  isObject: { type: 'object' },
+};
 
 /** JSON Schema of a class from class-validator's public metadata (the decorators the event classes use). */
 function schemaOf(target, seen = new Map()) {
@@ -58,7 +64,12 @@ function schemaOf(target, seen = new Map()) {
     for (const m of list) {
       if (m.type === ValidationTypes.NESTED_VALIDATION) {
         const type = nestedType(target, name);
-        if (type !== Object) all.push(m.each ? { type: 'array', items: schemaOf(type, seen) } : { anyOf: [{ type: 'array', items: schemaOf(type, seen) }, schemaOf(type, seen)] });
+        if (type !== Object)
+          all.push(
+            m.each
+              ? { type: 'array', items: schemaOf(type, seen) }
+              : { anyOf: [{ type: 'array', items: schemaOf(type, seen) }, schemaOf(type, seen)] },
+          );
       } else if (m.name === 'isNotEmpty') all.push({ not: { const: '' } });
       else if (m.name === 'isIso8601') all.push({ type: 'string', format: 'iso8601' });
       else if (m.name === 'isDefined') all.push({ not: { type: 'null' } });
@@ -81,13 +92,19 @@ event.data.message.body = 'x'.repeat(Math.max(0, 2048 - JSON.stringify(event).le
 const text = JSON.stringify(event);
 const json = JSON.parse(text);
 const instance = buildInstance(MessageReceivedEvent, JSON.parse(text));
-if (!ajvValidate(json) || !passesDecorators(instance)) throw new Error('validation-options: the valid event is not valid for both');
-for (const [path, wrong] of [[['timestamp'], 'later'], [['data', 'message', 'to_addresses'], [1]], [['event_type'], '']]) {
+if (!ajvValidate(json) || !passesDecorators(instance))
+  throw new Error('validation-options: the valid event is not valid for both');
+for (const [path, wrong] of [
+  [['timestamp'], 'later'],
+  [['data', 'message', 'to_addresses'], [1]],
+  [['event_type'], ''],
+]) {
   const copy = JSON.parse(text);
   let node = copy;
   for (const key of path.slice(0, -1)) node = node[key];
   node[path[path.length - 1]] = wrong;
-  if (ajvValidate(copy) || passesDecorators(buildInstance(MessageReceivedEvent, copy))) throw new Error(`validation-options: ${path.join('.')} = ${JSON.stringify(wrong)} is not rejected by both`);
+  if (ajvValidate(copy) || passesDecorators(buildInstance(MessageReceivedEvent, copy)))
+    throw new Error(`validation-options: ${path.join('.')} = ${JSON.stringify(wrong)} is not rejected by both`);
 }
 
 const loadStart = os.loadavg()[0];
@@ -122,7 +139,13 @@ const whole = compare(
 );
 const loadEnd = os.loadavg()[0];
 const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;
-console.log(`load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}${Math.max(loadStart, loadEnd) > 1 ? ' — a busy machine: read the ratios only' : ''}`);
-console.log(`checks alone, on a built instance / on the parsed JSON: compiled ${us(checksOnly.compiledChecks)}, ajv ${us(checksOnly.ajvValidate)} (ajv / compiled ${(checksOnly.ajvValidate / checksOnly.compiledChecks).toFixed(2)})`);
-console.log(`whole parse step (JSON.parse ${us(whole.jsonParse)}): compiled ${us(whole.compiled)} = ${(whole.compiled / whole.jsonParse).toFixed(2)} × JSON.parse; ajv + build ${us(whole.ajvThenBuild)} = ${(whole.ajvThenBuild / whole.jsonParse).toFixed(2)} × JSON.parse`);
+console.log(
+  `load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}${Math.max(loadStart, loadEnd) > 1 ? ' — a busy machine: read the ratios only' : ''}`,
+);
+console.log(
+  `checks alone, on a built instance / on the parsed JSON: compiled ${us(checksOnly.compiledChecks)}, ajv ${us(checksOnly.ajvValidate)} (ajv / compiled ${(checksOnly.ajvValidate / checksOnly.compiledChecks).toFixed(2)})`,
+);
+console.log(
+  `whole parse step (JSON.parse ${us(whole.jsonParse)}): compiled ${us(whole.compiled)} = ${(whole.compiled / whole.jsonParse).toFixed(2)} × JSON.parse; ajv + build ${us(whole.ajvThenBuild)} = ${(whole.ajvThenBuild / whole.jsonParse).toFixed(2)} × JSON.parse`,
+);
 process.exitCode = sink === -1 ? 1 : 0;

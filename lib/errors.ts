@@ -87,7 +87,9 @@ export class InkboxApiError extends Error {
 
   /** True for an `InkboxApiError`, also one from another copy of this package (no `instanceof`). */
   static isInstance(value: unknown): value is InkboxApiError {
-    return value instanceof Error && value.name === 'InkboxApiError' && typeof (value as InkboxApiError).status === 'number';
+    return (
+      value instanceof Error && value.name === 'InkboxApiError' && typeof (value as InkboxApiError).status === 'number'
+    );
   }
 }
 
@@ -95,7 +97,9 @@ function buildApiErrorMessage(init: InkboxApiErrorInit): string {
   const detail = describeDetail(init.detail);
   const hints = [STATUS_HINTS[init.status], init.hint].filter((hint): hint is string => Boolean(hint));
   const explanation = detail ? `: ${detail}` : '';
-  return [`Inkbox API ${init.method} ${init.path} failed with status ${init.status}${explanation}.`, ...hints].join(' ');
+  return [`Inkbox API ${init.method} ${init.path} failed with status ${init.status}${explanation}.`, ...hints].join(
+    ' ',
+  );
 }
 
 /** Turns an error `detail` into one readable line. */
@@ -156,7 +160,11 @@ export class InkboxConnectionError extends Error {
 
   /** True for an `InkboxConnectionError`, also one from another copy of this package (no `instanceof`). */
   static isInstance(value: unknown): value is InkboxConnectionError {
-    return value instanceof Error && value.name === 'InkboxConnectionError' && typeof (value as InkboxConnectionError).reason === 'string';
+    return (
+      value instanceof Error &&
+      value.name === 'InkboxConnectionError' &&
+      typeof (value as InkboxConnectionError).reason === 'string'
+    );
   }
 }
 

@@ -98,7 +98,10 @@ export { A2ATaskCanceledEvent } from './events/dto/a2a-task-canceled-event.dto.j
 export { A2ASentTaskUpdatedEvent } from './events/dto/a2a-sent-task-updated-event.dto.js';
 export { PhoneIncomingCallEvent } from './events/dto/phone-incoming-call-event.dto.js';
 export { PhoneRateLimit } from './events/dto/phone-rate-limit.dto.js';
-export { OnInkboxIncomingCall, type InkboxIncomingCallHandlerMethod } from './handlers/on-inkbox-incoming-call.decorator.js';
+export {
+  OnInkboxIncomingCall,
+  type InkboxIncomingCallHandlerMethod,
+} from './handlers/on-inkbox-incoming-call.decorator.js';
 export type * from './handlers/inkbox-incoming-call-decision.interface.js';
 
 // admin API client
@@ -118,11 +121,25 @@ export { inkboxJobId } from './queue/inkbox-job-id.js';
 export type { InkboxJobData, InkboxFailedJob, InkboxQueueCounts } from './queue/inkbox-job.interface.js';
 
 // observability: handlers as an 'inkbox' execution context, OpenTelemetry names, error hook, health
-export { INKBOX_CONTEXT_TYPE, getInkboxContext, type InkboxContextType, type InkboxHandlerArguments } from './handlers/inkbox-execution-context.js';
+export {
+  INKBOX_CONTEXT_TYPE,
+  getInkboxContext,
+  type InkboxContextType,
+  type InkboxHandlerArguments,
+} from './handlers/inkbox-execution-context.js';
 export { OnInkboxHandlerError } from './telemetry/on-inkbox-handler-error.decorator.js';
 export type { InkboxHandlerErrorInfo, InkboxHandlerErrorHook } from './telemetry/inkbox-handler-error.interface.js';
-export { INKBOX_RECEIVE_SPAN, INKBOX_HANDLE_SPAN, INKBOX_ATTRIBUTES, INKBOX_METRICS } from './telemetry/inkbox-telemetry.constants.js';
-export { injectInkboxTraceContext, runWithInkboxTraceContext, type InkboxTraceCarrier } from './telemetry/inkbox-trace-context.js';
+export {
+  INKBOX_RECEIVE_SPAN,
+  INKBOX_HANDLE_SPAN,
+  INKBOX_ATTRIBUTES,
+  INKBOX_METRICS,
+} from './telemetry/inkbox-telemetry.constants.js';
+export {
+  injectInkboxTraceContext,
+  runWithInkboxTraceContext,
+  type InkboxTraceCarrier,
+} from './telemetry/inkbox-trace-context.js';
 export type { InkboxDeliveryOutcome, InkboxHandlerOutcome } from './telemetry/inkbox-telemetry.service.js';
 export {
   InkboxHealthIndicator,

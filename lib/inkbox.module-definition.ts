@@ -15,18 +15,32 @@ export const {
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createInkboxOptions')
   .setExtras<InkboxModuleExtras>(
-    { isGlobal: false, webhookPath: DEFAULT_WEBHOOK_PATH, incomingCallPath: DEFAULT_INCOMING_CALL_PATH, version: undefined, role: 'all' },
+    {
+      isGlobal: false,
+      webhookPath: DEFAULT_WEBHOOK_PATH,
+      incomingCallPath: DEFAULT_INCOMING_CALL_PATH,
+      version: undefined,
+      role: 'all',
+    },
     (definition, extras) => {
-      const paths = { path: normalizeWebhookPath(extras.webhookPath), incomingCallPath: normalizeWebhookPath(extras.incomingCallPath, 'incomingCallPath') };
+      const paths = {
+        path: normalizeWebhookPath(extras.webhookPath),
+        incomingCallPath: normalizeWebhookPath(extras.incomingCallPath, 'incomingCallPath'),
+      };
       const route: InkboxRoute = extras.version === undefined ? paths : { ...paths, version: extras.version };
       const role = normalizeInkboxRole(extras.role);
       // a worker declares no route
-      const controllers = role === 'worker' ? [] : [createInkboxWebhookController(route), createInkboxIncomingCallController(route)];
+      const controllers =
+        role === 'worker' ? [] : [createInkboxWebhookController(route), createInkboxIncomingCallController(route)];
       return {
         ...definition,
         global: extras.isGlobal,
         controllers: [...(definition.controllers ?? []), ...controllers],
-        providers: [...(definition.providers ?? []), { provide: INKBOX_ROUTE, useValue: route }, { provide: INKBOX_ROLE, useValue: role }],
+        providers: [
+          ...(definition.providers ?? []),
+          { provide: INKBOX_ROUTE, useValue: route },
+          { provide: INKBOX_ROLE, useValue: role },
+        ],
         exports: [...(definition.exports ?? []), INKBOX_ROUTE],
       };
     },

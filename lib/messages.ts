@@ -3,7 +3,8 @@
  * one place so they stay consistent and are easy to review. Short messages stay beside their code.
  */
 export const INKBOX_MESSAGES = {
-  optionsMissing: 'options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.',
+  optionsMissing:
+    'options are missing: pass InkboxModule.forRoot({ signingKey }) or a forRootAsync factory that returns them.',
   routeOptionsInFactory:
     'webhookPath, incomingCallPath, version and role shape the routes, which are fixed before the factory runs: ' +
     'pass them next to useFactory, as InkboxModule.forRootAsync({ webhookPath, role, useFactory }).',

@@ -103,7 +103,10 @@ function check(mode, origins) {
   if (origins.size === 0) return 0;
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
-    execFileSync(process.execPath, [tsc, '-p', join(work, mode, 'tsconfig.json')], { cwd: join(work, mode), encoding: 'utf8' });
+    execFileSync(process.execPath, [tsc, '-p', join(work, mode, 'tsconfig.json')], {
+      cwd: join(work, mode),
+      encoding: 'utf8',
+    });
     console.log(`check-docs ${mode}: ${origins.size} blocks compile`);
     return 0;
   } catch (error) {

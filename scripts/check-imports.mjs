@@ -54,8 +54,11 @@ function reachable(start) {
 const testing = join(root, 'testing') + '/';
 const leaks = [...graph.keys()]
   .filter((file) => file.startsWith(join(root, 'cli') + '/'))
-  .flatMap((file) => [...reachable(file).entries()].filter(([target]) => target.startsWith(testing)).map(([, path]) => path));
-for (const path of leaks.slice(0, 5)) console.error('the CLI imports the testing kit: ' + path.map((f) => relative(root, f)).join(' -> '));
+  .flatMap((file) =>
+    [...reachable(file).entries()].filter(([target]) => target.startsWith(testing)).map(([, path]) => path),
+  );
+for (const path of leaks.slice(0, 5))
+  console.error('the CLI imports the testing kit: ' + path.map((f) => relative(root, f)).join(' -> '));
 
 if (cycles.length > 0 || leaks.length > 0) process.exit(1);
 console.log(`lib/: no import cycles, and the CLI does not import the testing kit (${graph.size} files)`);

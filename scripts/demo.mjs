@@ -3,7 +3,16 @@
 // prints what it answered and what it recorded, and exits 0 only if everything was as expected.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +35,11 @@ function seconds(ms) {
 /** Runs a command, output captured; resolves with it, rejects (with the output) on a non-zero exit. */
 function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? root,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -70,7 +83,13 @@ function newestMtime(dir, filter) {
 
 function libraryIsBuilt() {
   // build.mjs writes the two package.json markers last, so they exist only after a complete build.
-  const outputs = ['dist/cjs/cli/main.js', 'dist/cjs/index.js', 'dist/esm/index.js', 'dist/cjs/package.json', 'dist/esm/package.json'].map((p) => join(root, p));
+  const outputs = [
+    'dist/cjs/cli/main.js',
+    'dist/cjs/index.js',
+    'dist/esm/index.js',
+    'dist/cjs/package.json',
+    'dist/esm/package.json',
+  ].map((p) => join(root, p));
   if (!outputs.every((p) => existsSync(p))) return false;
   const oldest = Math.min(...outputs.map((p) => statSync(p).mtimeMs));
   return oldest >= newestMtime(join(root, 'lib'), (name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'));
@@ -93,7 +112,14 @@ async function getJson(url) {
 }
 
 function startSample(port, dbPath) {
-  const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), INKBOX_SIGNING_KEY: SIGNING_KEY, SAMPLE_DB_PATH: dbPath, NO_COLOR: '1' };
+  const env = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    INKBOX_SIGNING_KEY: SIGNING_KEY,
+    SAMPLE_DB_PATH: dbPath,
+    NO_COLOR: '1',
+  };
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: sample, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const state = { child, log: '', exited: false };
@@ -132,8 +158,16 @@ async function stopSample(app) {
 
 function table(rows, columns) {
   const widths = columns.map((c) => Math.max(c.title.length, ...rows.map((r) => String(r[c.key]).length)));
-  const line = (cells) => `  ${cells.map((cell, i) => String(cell).padEnd(widths[i])).join('  ').trimEnd()}`;
-  return [line(columns.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c.key])))].join('\n');
+  const line = (cells) =>
+    `  ${cells
+      .map((cell, i) => String(cell).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()}`;
+  return [
+    line(columns.map((c) => c.title)),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c.key]))),
+  ].join('\n');
 }
 
 function shorten(text, max) {
@@ -157,7 +191,7 @@ async function main() {
     copyFileSync(join(work, tarball), join(sample, 'nestjs-inkbox.tgz'));
     return tarball;
   });
-  await step('install the sample\'s dependencies', async () => {
+  await step("install the sample's dependencies", async () => {
     // The tarball changes on every pack: drop the installed copy so npm unpacks the new one.
     rmSync(join(sample, 'node_modules', 'nestjs-inkbox'), { recursive: true, force: true });
     const addon = join(sample, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
@@ -165,12 +199,21 @@ async function main() {
     // better-sqlite3 compiles SQLite from source on the first install. The demo needs it built
     // quickly, not fast at run time: unoptimised, that takes half as long.
     const env = firstInstall ? { ...process.env, CFLAGS: '-O0', CXXFLAGS: '-O0' } : process.env;
-    await run(npm, ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: sample, env });
-    if (!existsSync(addon)) throw new Error('better-sqlite3 was installed but its native addon was not built (were install scripts blocked?)');
+    await run(
+      npm,
+      ['install', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+      { cwd: sample, env },
+    );
+    if (!existsSync(addon))
+      throw new Error(
+        'better-sqlite3 was installed but its native addon was not built (were install scripts blocked?)',
+      );
     return firstInstall ? '(first install: SQLite compiled)' : undefined;
   });
   await step('build the sample (tsc)', async () => {
-    await run(process.execPath, [join(sample, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: sample });
+    await run(process.execPath, [join(sample, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: sample,
+    });
   });
 
   const port = await freePort();
@@ -194,8 +237,12 @@ async function main() {
     const installed = join(sample, 'node_modules', 'nestjs-inkbox');
     const cli = join(installed, JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).bin['nestjs-inkbox']);
     const send = async (args, key) => {
-      const { code, stdout, stderr } = await run(process.execPath, [cli, 'send', ...args, '--url', url, '--json'], { env: { ...process.env, INKBOX_SIGNING_KEY: key }, allowFailure: true });
-      if ([SIGNING_KEY, FORGED_KEY].some((k) => stdout.includes(k) || stderr.includes(k))) throw new Error('the CLI printed a signing key');
+      const { code, stdout, stderr } = await run(process.execPath, [cli, 'send', ...args, '--url', url, '--json'], {
+        env: { ...process.env, INKBOX_SIGNING_KEY: key },
+        allowFailure: true,
+      });
+      if ([SIGNING_KEY, FORGED_KEY].some((k) => stdout.includes(k) || stderr.includes(k)))
+        throw new Error('the CLI printed a signing key');
       try {
         return { code, ...JSON.parse(stdout) };
       } catch {
@@ -209,30 +256,78 @@ async function main() {
     const plan = [
       { label: 'message.received', args: ['message.received'] },
       { label: 'message.sent', args: ['message.sent'] },
-      { label: 'message.forwarded', args: ['message.forwarded', '--set', 'data.message.to_addresses=["billing@example.com"]'] },
+      {
+        label: 'message.forwarded',
+        args: ['message.forwarded', '--set', 'data.message.to_addresses=["billing@example.com"]'],
+      },
       { label: 'message.delivered', args: ['message.delivered'] },
-      { label: 'message.bounced', args: ['message.bounced', '--set', 'data.message.to_addresses=["gone@example.net"]', '--set', 'data.message.subject=Your March invoice'] },
-      { label: 'message.failed', args: ['message.failed', '--set', 'data.message.to_addresses=["typo@exmaple.com"]', '--set', 'data.message.subject=Welcome aboard'] },
+      {
+        label: 'message.bounced',
+        args: [
+          'message.bounced',
+          '--set',
+          'data.message.to_addresses=["gone@example.net"]',
+          '--set',
+          'data.message.subject=Your March invoice',
+        ],
+      },
+      {
+        label: 'message.failed',
+        args: [
+          'message.failed',
+          '--set',
+          'data.message.to_addresses=["typo@exmaple.com"]',
+          '--set',
+          'data.message.subject=Welcome aboard',
+        ],
+      },
     ];
     const rows = [];
     const results = {};
     const record = (label, expected, result, matches) => {
-      const answer = result.body?.outcome ?? (Array.isArray(result.body?.message) ? result.body.message.join('; ') : result.body?.message) ?? result.error ?? result.text ?? '';
-      rows.push({ label, expected, status: result.status ?? '-', answer: shorten(String(answer), 60), result: matches ? 'ok' : 'MISMATCH' });
+      const answer =
+        result.body?.outcome ??
+        (Array.isArray(result.body?.message) ? result.body.message.join('; ') : result.body?.message) ??
+        result.error ??
+        result.text ??
+        '';
+      rows.push({
+        label,
+        expected,
+        status: result.status ?? '-',
+        answer: shorten(String(answer), 60),
+        result: matches ? 'ok' : 'MISMATCH',
+      });
       return matches;
     };
     let allMatch = true;
     for (const item of plan) {
       const result = await send(item.args, SIGNING_KEY);
       results[item.label] = result;
-      allMatch = record(item.label, '200 processed', result, result.code === 0 && result.status === 200 && result.body?.outcome === 'processed') && allMatch;
+      allMatch =
+        record(
+          item.label,
+          '200 processed',
+          result,
+          result.code === 0 && result.status === 200 && result.body?.outcome === 'processed',
+        ) && allMatch;
     }
-    const forged = await send(['message.bounced', '--set', 'data.message.to_addresses=["forged@example.org"]'], FORGED_KEY);
-    allMatch = record('forged signature (wrong key)', '401', forged, forged.code === 1 && forged.status === 401) && allMatch;
+    const forged = await send(
+      ['message.bounced', '--set', 'data.message.to_addresses=["forged@example.org"]'],
+      FORGED_KEY,
+    );
+    allMatch =
+      record('forged signature (wrong key)', '401', forged, forged.code === 1 && forged.status === 401) && allMatch;
     const bodyFile = join(work, 'delivered-body.json');
     writeFileSync(bodyFile, results['message.delivered'].request.body);
     const duplicate = await send(['--body', bodyFile], SIGNING_KEY);
-    allMatch = record('duplicate of message.delivered', '200 duplicate', duplicate, duplicate.code === 0 && duplicate.status === 200 && duplicate.body?.outcome === 'duplicate') && allMatch;
+    allMatch =
+      record(
+        'duplicate of message.delivered',
+        '200 duplicate',
+        duplicate,
+        duplicate.code === 0 && duplicate.status === 200 && duplicate.body?.outcome === 'duplicate',
+      ) && allMatch;
 
     console.log(
       table(rows, [
@@ -247,17 +342,30 @@ async function main() {
     const { status, body } = await getJson(`${base}/mailboxes/${encodeURIComponent(MAILBOX)}`);
     console.log(`\nThe sample's record: GET /mailboxes/${MAILBOX} -> ${status}\n`);
     if (status === 200) {
-      console.log(`  events per kind   ${Object.entries(body.counts).map(([k, n]) => `${k} ${n}`).join(' · ')}`);
-      for (const b of body.bouncedRecipients) console.log(`  bounced recipient ${b.address}: ${b.bounces} bounce(s), last ${b.lastBouncedAt} ("${b.lastSubject ?? ''}")`);
-      for (const f of body.failedMessages) console.log(`  failed message    "${f.subject ?? ''}" to ${f.recipients.join(', ')} at ${f.failedAt}`);
+      console.log(
+        `  events per kind   ${Object.entries(body.counts)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(' · ')}`,
+      );
+      for (const b of body.bouncedRecipients)
+        console.log(
+          `  bounced recipient ${b.address}: ${b.bounces} bounce(s), last ${b.lastBouncedAt} ("${b.lastSubject ?? ''}")`,
+        );
+      for (const f of body.failedMessages)
+        console.log(`  failed message    "${f.subject ?? ''}" to ${f.recipients.join(', ')} at ${f.failedAt}`);
       console.log('  latest events');
-      for (const e of body.recentEvents) console.log(`    ${e.kind.padEnd(10)} ${e.eventKey}  ${e.counterparties.join(', ')}`);
+      for (const e of body.recentEvents)
+        console.log(`    ${e.kind.padEnd(10)} ${e.eventKey}  ${e.counterparties.join(', ')}`);
     } else {
       console.log(`  ${JSON.stringify(body)}`);
     }
     const all = await getJson(`${base}/mailboxes`);
-    const countsOk = status === 200 && Object.values(body.counts).every((n) => n === 1) && Object.keys(body.counts).length === 6;
-    const bouncesOk = status === 200 && JSON.stringify(body.bouncedRecipients.map((b) => [b.address, b.bounces])) === JSON.stringify([['gone@example.net', 1]]);
+    const countsOk =
+      status === 200 && Object.values(body.counts).every((n) => n === 1) && Object.keys(body.counts).length === 6;
+    const bouncesOk =
+      status === 200 &&
+      JSON.stringify(body.bouncedRecipients.map((b) => [b.address, b.bounces])) ===
+        JSON.stringify([['gone@example.net', 1]]);
     const onlyMailbox = all.status === 200 && all.body.mailboxes.length === 1;
     const recordOk = countsOk && bouncesOk && onlyMailbox;
     console.log(
@@ -276,7 +384,7 @@ async function main() {
         `${success ? 'Demo passed' : 'Demo FAILED'} in ${seconds(Date.now() - started)}.`,
     );
     if (!success) {
-      console.log('\nThe sample\'s log:\n');
+      console.log("\nThe sample's log:\n");
       console.log(app.log);
     }
     process.exitCode = success ? 0 : 1;

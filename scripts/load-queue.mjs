@@ -54,7 +54,21 @@ function build() {
   process.stdout.write('building the library (CommonJS) ... ');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
-    execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(BUILD_DIR, 'cjs'), '--declaration', 'false', '--sourceMap', 'false'], { cwd: root, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '-p',
+        join(root, 'tsconfig.build.json'),
+        '--outDir',
+        join(BUILD_DIR, 'cjs'),
+        '--declaration',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
+      { cwd: root, stdio: 'pipe' },
+    );
   } catch (error) {
     if (!existsSync(LIB)) throw error;
   }
@@ -77,7 +91,11 @@ function freePort() {
 async function redisUrl() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   children.add(child);
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
@@ -95,7 +113,11 @@ async function redisUrl() {
 
 /** One app process; `peakRss` keeps the highest value it reported. */
 async function startApp(name, env) {
-  const child = fork(APP, [], { cwd: root, env: { ...process.env, INKBOX_LIB: LIB, LOAD_KEY: SIGNING_KEY, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(APP, [], {
+    cwd: root,
+    env: { ...process.env, INKBOX_LIB: LIB, LOAD_KEY: SIGNING_KEY, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   child.on('error', () => undefined); // a send to a process that was just killed
@@ -118,7 +140,8 @@ async function startApp(name, env) {
   return app;
 }
 
-const alive = (app) => app.child.exitCode === null && app.child.signalCode === null && app.child.connected && !app.child.killed;
+const alive = (app) =>
+  app.child.exitCode === null && app.child.signalCode === null && app.child.connected && !app.child.killed;
 
 async function stopApp(app) {
   if (!alive(app)) return;
@@ -134,26 +157,45 @@ async function stopApp(app) {
 function sign(body) {
   const requestId = randomUUID();
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const mac = createHmac('sha256', Buffer.from(SIGNING_KEY.slice('whsec_'.length), 'utf8')).update(`${requestId}.${timestamp}.`).update(body).digest('hex');
-  return { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'X-Inkbox-Request-ID': requestId, 'X-Inkbox-Timestamp': timestamp, 'X-Inkbox-Signature': `sha256=${mac}` };
+  const mac = createHmac('sha256', Buffer.from(SIGNING_KEY.slice('whsec_'.length), 'utf8'))
+    .update(`${requestId}.${timestamp}.`)
+    .update(body)
+    .digest('hex');
+  return {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Inkbox-Request-ID': requestId,
+    'X-Inkbox-Timestamp': timestamp,
+    'X-Inkbox-Signature': `sha256=${mac}`,
+  };
 }
 
 function post(app, body) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const req = http.request({ host: '127.0.0.1', port: app.port, method: 'POST', path: '/inkbox/webhooks', headers: sign(body), agent: app.agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        let outcome;
-        try {
-          outcome = JSON.parse(Buffer.concat(chunks).toString('utf8')).outcome;
-        } catch {
-          outcome = undefined;
-        }
-        resolve({ status: res.statusCode, outcome, ms: performance.now() - started });
-      });
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: app.port,
+        method: 'POST',
+        path: '/inkbox/webhooks',
+        headers: sign(body),
+        agent: app.agent,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          let outcome;
+          try {
+            outcome = JSON.parse(Buffer.concat(chunks).toString('utf8')).outcome;
+          } catch {
+            outcome = undefined;
+          }
+          resolve({ status: res.statusCode, outcome, ms: performance.now() - started });
+        });
+      },
+    );
     req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
     req.end(body);
   });
@@ -195,15 +237,36 @@ async function main() {
   const url = await redisUrl();
   const redis = new Redis(url);
   const prefix = `inkbox-loadq:${RUN}`;
-  const env = { REDIS_URL: url, QUEUE_NAME: `inkbox-load-${RUN}`, RECORD_PREFIX: prefix, IDEM_PREFIX: `${prefix}:idem:`, LEASE_MS: String(CONFIG.leaseMs), ATTEMPTS: '8', BACKOFF_MS: '200' };
-  const workerEnv = { ...env, ROLE: 'worker', HANDLER_MS: String(CONFIG.handlerMs), CONCURRENCY: String(CONFIG.workerConcurrency) };
-  const receivers = [await startApp('receiver-1', { ...env, ROLE: 'receiver' }), await startApp('receiver-2', { ...env, ROLE: 'receiver' })];
+  const env = {
+    REDIS_URL: url,
+    QUEUE_NAME: `inkbox-load-${RUN}`,
+    RECORD_PREFIX: prefix,
+    IDEM_PREFIX: `${prefix}:idem:`,
+    LEASE_MS: String(CONFIG.leaseMs),
+    ATTEMPTS: '8',
+    BACKOFF_MS: '200',
+  };
+  const workerEnv = {
+    ...env,
+    ROLE: 'worker',
+    HANDLER_MS: String(CONFIG.handlerMs),
+    CONCURRENCY: String(CONFIG.workerConcurrency),
+  };
+  const receivers = [
+    await startApp('receiver-1', { ...env, ROLE: 'receiver' }),
+    await startApp('receiver-2', { ...env, ROLE: 'receiver' }),
+  ];
   const workers = [await startApp('worker-1', workerEnv), await startApp('worker-2', workerEnv)];
-  const sampler = setInterval(() => [...receivers, ...workers].forEach((a) => alive(a) && a.child.send({ cmd: 'stats' })), 1_000);
+  const sampler = setInterval(
+    () => [...receivers, ...workers].forEach((a) => alive(a) && a.child.send({ cmd: 'stats' })),
+    1_000,
+  );
 
   const { createInkboxEvent } = createRequire(LIB)('./testing/index.js');
   const { events, list, flaky } = makeDeliveries(createInkboxEvent);
-  console.log(`${list.length} deliveries: ${events.length} events (${flaky} with a handler failing once), ${list.length - events.length} duplicates; 2 receivers, 2 workers (concurrency ${CONFIG.workerConcurrency}, handlers ${CONFIG.handlerMs} ms, leaseMs ${CONFIG.leaseMs})`);
+  console.log(
+    `${list.length} deliveries: ${events.length} events (${flaky} with a handler failing once), ${list.length - events.length} duplicates; 2 receivers, 2 workers (concurrency ${CONFIG.workerConcurrency}, handlers ${CONFIG.handlerMs} ms, leaseMs ${CONFIG.leaseMs})`,
+  );
 
   const acks = [];
   const outcomes = {};
@@ -239,10 +302,15 @@ async function main() {
         }
         const index = next++;
         const item = list[index];
-        if ((index === killAt || (!killed && Date.now() - started > CONFIG.sendBudgetMs * CONFIG.killAtShare)) && !killed) {
+        if (
+          (index === killAt || (!killed && Date.now() - started > CONFIG.sendBudgetMs * CONFIG.killAtShare)) &&
+          !killed
+        ) {
           killed = workers[0];
           killed.child.kill('SIGKILL');
-          console.log(`killed ${killed.name} (pid ${killed.pid}) with SIGKILL after ${index} deliveries; restarting it in ${CONFIG.restartAfterMs} ms`);
+          console.log(
+            `killed ${killed.name} (pid ${killed.pid}) with SIGKILL after ${index} deliveries; restarting it in ${CONFIG.restartAfterMs} ms`,
+          );
           setTimeout(async () => {
             restarted = await startApp('worker-1 (restarted)', workerEnv);
             workers.push(restarted);
@@ -255,10 +323,17 @@ async function main() {
     }),
   );
   const sendSeconds = (Date.now() - started) / 1000;
-  if (budgetHit) console.log(`time budget of ${CONFIG.sendBudgetMs / 1000} s reached: ${sent} of ${list.length} deliveries were sent; checking those (LOAD_QUEUE_BUDGET_S raises it)`);
-  const expected = events.filter((e) => accepted.has(e.id)).flatMap((e) => (e.type === 'message.failed' ? [`flaky|${e.id}`, `any|${e.id}`] : [`received|${e.id}`, `any|${e.id}`]));
+  if (budgetHit)
+    console.log(
+      `time budget of ${CONFIG.sendBudgetMs / 1000} s reached: ${sent} of ${list.length} deliveries were sent; checking those (LOAD_QUEUE_BUDGET_S raises it)`,
+    );
+  const expected = events
+    .filter((e) => accepted.has(e.id))
+    .flatMap((e) =>
+      e.type === 'message.failed' ? [`flaky|${e.id}`, `any|${e.id}`] : [`received|${e.id}`, `any|${e.id}`],
+    );
   const drainUntil = Date.now() + CONFIG.drainTimeoutMs;
-  let doneCount = 0;
+  let doneCount;
   while (Date.now() < drainUntil) {
     doneCount = await redis.hlen(`${prefix}:done`);
     if (doneCount >= expected.length) break;
@@ -269,24 +344,42 @@ async function main() {
   const done = await redis.hgetall(`${prefix}:done`);
   const firstBy = await redis.hgetall(`${prefix}:first-done-by`);
   const lost = expected.filter((k) => !done[k]);
-  const doubled = Object.entries(done).filter(([, n]) => Number(n) > 1).map(([k]) => k);
+  const doubled = Object.entries(done)
+    .filter(([, n]) => Number(n) > 1)
+    .map(([k]) => k);
   const doubledAfterKill = doubled.filter((k) => firstBy[k]?.startsWith(`${killed?.pid}@`));
   const expectedSet = new Set(expected);
   const extra = Object.keys(done).filter((k) => !expectedSet.has(k));
   clearInterval(sampler);
   [...receivers, ...workers].forEach((a) => alive(a) && a.child.send({ cmd: 'stats' }));
   await sleep(300);
-  const counts = await redis.multi().llen(`bull:${env.QUEUE_NAME}:wait`).zcard(`bull:${env.QUEUE_NAME}:failed`).zcard(`bull:${env.QUEUE_NAME}:completed`).exec();
+  const counts = await redis
+    .multi()
+    .llen(`bull:${env.QUEUE_NAME}:wait`)
+    .zcard(`bull:${env.QUEUE_NAME}:failed`)
+    .zcard(`bull:${env.QUEUE_NAME}:completed`)
+    .exec();
   for (const app of [...receivers, ...workers]) await stopApp(app);
 
   acks.sort((a, b) => a - b);
-  console.log(`accepted ${acks.length} deliveries in ${sendSeconds.toFixed(1)} s (${(acks.length / sendSeconds).toFixed(0)}/s), outcomes ${JSON.stringify(outcomes)}, 503 retries ${retriesOf503}`);
-  console.log(`ack latency: p50 ${pct(acks, 50).toFixed(1)} ms, p99 ${pct(acks, 99).toFixed(1)} ms, max ${acks[acks.length - 1]?.toFixed(1)} ms`);
-  console.log(`all handlers done ${totalSeconds.toFixed(1)} s after the first delivery; BullMQ: waiting ${counts[0][1]}, failed ${counts[1][1]}, completed kept ${counts[2][1]}`);
-  console.log(`lost ${lost.length}, doubled ${doubled.length - doubledAfterKill.length}, completed in the killed worker and run again (at-least-once edge) ${doubledAfterKill.length}, unexpected ${extra.length}`);
+  console.log(
+    `accepted ${acks.length} deliveries in ${sendSeconds.toFixed(1)} s (${(acks.length / sendSeconds).toFixed(0)}/s), outcomes ${JSON.stringify(outcomes)}, 503 retries ${retriesOf503}`,
+  );
+  console.log(
+    `ack latency: p50 ${pct(acks, 50).toFixed(1)} ms, p99 ${pct(acks, 99).toFixed(1)} ms, max ${acks[acks.length - 1]?.toFixed(1)} ms`,
+  );
+  console.log(
+    `all handlers done ${totalSeconds.toFixed(1)} s after the first delivery; BullMQ: waiting ${counts[0][1]}, failed ${counts[1][1]}, completed kept ${counts[2][1]}`,
+  );
+  console.log(
+    `lost ${lost.length}, doubled ${doubled.length - doubledAfterKill.length}, completed in the killed worker and run again (at-least-once edge) ${doubledAfterKill.length}, unexpected ${extra.length}`,
+  );
   console.log(`peak RSS: ${[...receivers, ...workers].map((a) => `${a.name} ${mib(a.peakRss)} MiB`).join(', ')}`);
   if (lost.length > 0) violations.push(`${lost.length} handler completions lost (e.g. ${lost.slice(0, 3).join(', ')})`);
-  if (doubled.length - doubledAfterKill.length > 0) violations.push(`${doubled.length - doubledAfterKill.length} handler completions doubled (e.g. ${doubled.slice(0, 3).join(', ')})`);
+  if (doubled.length - doubledAfterKill.length > 0)
+    violations.push(
+      `${doubled.length - doubledAfterKill.length} handler completions doubled (e.g. ${doubled.slice(0, 3).join(', ')})`,
+    );
   if (extra.length > 0) violations.push(`${extra.length} unexpected completions`);
   if (Number(counts[1][1]) > 0) violations.push(`${counts[1][1]} jobs ended in the failed set`);
 

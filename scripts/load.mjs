@@ -68,10 +68,24 @@ function build() {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   process.stdout.write('building the library (CommonJS) into node_modules/.cache/nestjs-inkbox-load ... ');
   try {
-    execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(BUILD_DIR, 'cjs'), '--declaration', 'false', '--sourceMap', 'false'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '-p',
+        join(root, 'tsconfig.build.json'),
+        '--outDir',
+        join(BUILD_DIR, 'cjs'),
+        '--declaration',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     if (!existsSync(LIB)) throw error;
     console.warn('\n  tsc reported errors (see `npm run typecheck`); running with what it emitted.');
@@ -167,11 +181,16 @@ function canConnect(port) {
 
 /** A redis-server this script owns (it may kill it). */
 async function startRedis(port) {
-  const child = track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  const child = track(
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    }),
+  );
   let failed;
   child.once('error', (error) => (failed = error));
   for (let attempt = 0; attempt < 100; attempt++) {
-    if (failed) throw new Error(`could not start redis-server (${failed.message}); install it (apt-get install -y redis-server)`);
+    if (failed)
+      throw new Error(`could not start redis-server (${failed.message}); install it (apt-get install -y redis-server)`);
     if (await canConnect(port)) return child;
     await sleep(50);
   }
@@ -299,7 +318,10 @@ async function deliver(run, event, apps, firstApp, options = {}) {
     index++;
     await sleep(Math.min(200, 5 * 2 ** Math.min(attempt, 6)) + Math.random() * 10);
   }
-  violation(run.name, `event ${event.id}: no 2xx after ${CONFIG.maxAttempts} attempts (${statuses.slice(-5).join(', ')} …)`);
+  violation(
+    run.name,
+    `event ${event.id}: no 2xx after ${CONFIG.maxAttempts} attempts (${statuses.slice(-5).join(', ')} …)`,
+  );
   return { ok: false, statuses };
 }
 
@@ -361,23 +383,32 @@ function checkExactlyOnce(scenario, events, statsList, maxFailuresPerEvent) {
         violation(scenario, `event ${event.id}: handler ${handler} completed ${c.successes} times (double)`);
       }
       const failed = c.invocations - c.successes;
-      if (handler !== 'flaky' && failed !== 0) violation(scenario, `event ${event.id}: handler ${handler} failed ${failed} times (never told to)`);
+      if (handler !== 'flaky' && failed !== 0)
+        violation(scenario, `event ${event.id}: handler ${handler} failed ${failed} times (never told to)`);
       if (handler === 'flaky' && (failed < 1 || failed > maxFailuresPerEvent)) {
-        violation(scenario, `event ${event.id}: the fails-once handler failed ${failed} times (expected 1..${maxFailuresPerEvent})`);
+        violation(
+          scenario,
+          `event ${event.id}: the fails-once handler failed ${failed} times (expected 1..${maxFailuresPerEvent})`,
+        );
       }
     }
     for (const handler of handlers.keys()) {
-      if (!EXPECTED[event.type].includes(handler)) violation(scenario, `event ${event.id}: unexpected handler ${handler} ran`);
+      if (!EXPECTED[event.type].includes(handler))
+        violation(scenario, `event ${event.id}: unexpected handler ${handler} ran`);
     }
   }
-  for (const key of counts.keys()) if (!known.has(key)) violation(scenario, `handlers ran for an event that was never sent (${key})`);
+  for (const key of counts.keys())
+    if (!known.has(key)) violation(scenario, `handlers ran for an event that was never sent (${key})`);
   return { calls, failures, lost, doubles };
 }
 
 function checkMemory(scenario, statsList) {
   for (const [i, stats] of statsList.entries()) {
     if (stats.peakRssBytes > CONFIG.peakRssBoundMiB * 1024 * 1024) {
-      violation(scenario, `app ${i + 1}: peak RSS ${mib(stats.peakRssBytes)} MiB is over the bound of ${CONFIG.peakRssBoundMiB} MiB`);
+      violation(
+        scenario,
+        `app ${i + 1}: peak RSS ${mib(stats.peakRssBytes)} MiB is over the bound of ${CONFIG.peakRssBoundMiB} MiB`,
+      );
     }
   }
 }
@@ -411,7 +442,10 @@ async function deliveryRun(name, apps, total = CONFIG.deliveries) {
         const late = await deliver(run, event, apps, home + 1);
         if (!(late.statuses.length === 1 && late.statuses[0] === 200 && late.outcome === 'duplicate')) {
           lateDuplicateProblems.push(event.id);
-          violation(name, `event ${event.id}: a duplicate sent after the event was processed got ${late.statuses.join(', ')} (${late.outcome}) instead of 200 "duplicate"`);
+          violation(
+            name,
+            `event ${event.id}: a duplicate sent after the event was processed got ${late.statuses.join(', ')} (${late.outcome}) instead of 200 "duplicate"`,
+          );
         }
       };
     }
@@ -425,7 +459,8 @@ async function deliveryRun(name, apps, total = CONFIG.deliveries) {
   const counted = checkExactlyOnce(name, events, statsList, apps.length);
   checkMemory(name, statsList);
   const expectedCalls = events.reduce((n, e) => n + EXPECTED[e.type].length, 0) + counted.failures;
-  if (counted.calls !== expectedCalls) violation(name, `handler calls counted ${counted.calls}, expected ${expectedCalls}`);
+  if (counted.calls !== expectedCalls)
+    violation(name, `handler calls counted ${counted.calls}, expected ${expectedCalls}`);
   summaries.push({
     name,
     lines: [
@@ -471,7 +506,8 @@ async function runSelfCheck() {
   const line = `idempotency off, 2 000 deliveries with the same duplicates: the checker reported ${doubles} doubled handler completions (${found.length} findings in all)`;
   const summary = summaries.find((s) => s.name === 'selfcheck');
   if (summary) summary.lines = [line];
-  if (doubles === 0) violation('selfcheck', 'with idempotency off the checker found no doubles: the counting does not work');
+  if (doubles === 0)
+    violation('selfcheck', 'with idempotency off the checker found no doubles: the counting does not work');
 }
 
 async function runRedis() {
@@ -487,7 +523,9 @@ async function runRedis() {
   const apps = await Promise.all([startApp('app A (redis)', env), startApp('app B (redis)', env)]);
   try {
     await deliveryRun('redis', apps);
-    summaries.find((s) => s.name === 'redis')?.lines.unshift(`redis: ${own ? 'a redis-server started by this script' : 'REDIS_URL'}`);
+    summaries
+      .find((s) => s.name === 'redis')
+      ?.lines.unshift(`redis: ${own ? 'a redis-server started by this script' : 'REDIS_URL'}`);
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     if (own) await killRedis(own);
@@ -518,12 +556,20 @@ async function runOutage() {
   let redis = await startRedis(port);
   const url = `redis://127.0.0.1:${port}`;
   const closed = await startApp('app (redis, fail-closed)', { STORE: 'redis', REDIS_URL: url, KEY_PREFIX: 'closed:' });
-  const open = await startApp('app (redis, fail-open)', { STORE: 'redis', REDIS_URL: url, KEY_PREFIX: 'open:', ON_STORE_ERROR: 'open' });
+  const open = await startApp('app (redis, fail-open)', {
+    STORE: 'redis',
+    REDIS_URL: url,
+    KEY_PREFIX: 'open:',
+    ON_STORE_ERROR: 'open',
+  });
   const { before, during, killAfter, openApp } = CONFIG.outageEvents;
   try {
     const run = newRun(name, 50);
     const beforeEvents = makeEvents(before, 0);
-    await pool(beforeEvents.map((e) => () => deliver(run, e, [closed], 0)), 50);
+    await pool(
+      beforeEvents.map((e) => () => deliver(run, e, [closed], 0)),
+      50,
+    );
     debug('outage: before done', run.statusCounts);
 
     // Mid-run: Redis is killed once `killAfter` deliveries of this phase have been answered.
@@ -565,7 +611,8 @@ async function runOutage() {
       const r = await deliver(run, e, [closed], 0, { deferOn503: true });
       debug('probe', r.statuses);
       if (r.deferred) probe503++;
-      else violation(name, `event ${e.id}: answered ${r.statuses.join(', ')} by the fail-closed app while Redis was down`);
+      else
+        violation(name, `event ${e.id}: answered ${r.statuses.join(', ')} by the fail-closed app while Redis was down`);
     }
 
     // Fail-open app during the same outage: processes every delivery, duplicates included.
@@ -588,7 +635,10 @@ async function runOutage() {
     redis = await startRedis(port);
     const retried = [...deferred, ...probeWhileDown];
     debug('outage: redis restarted');
-    await pool(retried.map((e) => () => deliver(run, e, [closed], 0)), 50);
+    await pool(
+      retried.map((e) => () => deliver(run, e, [closed], 0)),
+      50,
+    );
     debug('outage: retried', run.statusCounts);
 
     const all = [...beforeEvents, ...duringEvents, ...probeWhileDown];
@@ -615,26 +665,39 @@ async function runOutage() {
 async function runStore() {
   const name = 'store';
   const output = await new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, ['--expose-gc', MEMORY_BOUND], { cwd: root, env: { ...process.env, INKBOX_LIB: LIB }, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const child = track(
+      spawn(process.execPath, ['--expose-gc', MEMORY_BOUND], {
+        cwd: root,
+        env: { ...process.env, INKBOX_LIB: LIB },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     let text = '';
     child.stdout.on('data', (c) => (text += c));
-    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`memory-bound run failed (code ${code})`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`memory-bound run failed (code ${code})`)),
+    );
   });
   const result = JSON.parse(output.trim().split('\n').at(-1));
   // Flat: from twice the bound on (the hash table has reached its working size), no growth beyond 10 %.
   const [, warm] = result.samples;
   const atEnd = result.samples.at(-1);
-  if (result.samples.some((s) => s.size !== result.maxEntries)) violation(name, `the store did not stay at ${result.maxEntries} events: ${JSON.stringify(result.samples)}`);
+  if (result.samples.some((s) => s.size !== result.maxEntries))
+    violation(name, `the store did not stay at ${result.maxEntries} events: ${JSON.stringify(result.samples)}`);
   const growth = atEnd.retainedBytes - warm.retainedBytes;
-  if (growth > warm.retainedBytes * 0.1) violation(name, `memory grew by ${mib(growth)} MiB between ${warm.events} and ${atEnd.events} events (not flat)`);
-  if (atEnd.retainedBytes > CONFIG.storeRetainedBoundMiB * 1024 * 1024) violation(name, `retained ${mib(atEnd.retainedBytes)} MiB, over ${CONFIG.storeRetainedBoundMiB} MiB`);
+  if (growth > warm.retainedBytes * 0.1)
+    violation(name, `memory grew by ${mib(growth)} MiB between ${warm.events} and ${atEnd.events} events (not flat)`);
+  if (atEnd.retainedBytes > CONFIG.storeRetainedBoundMiB * 1024 * 1024)
+    violation(name, `retained ${mib(atEnd.retainedBytes)} MiB, over ${CONFIG.storeRetainedBoundMiB} MiB`);
   if (!result.newestIsDuplicate) violation(name, 'the newest event was not remembered');
   if (!result.oldestWasForgotten) violation(name, 'the oldest event was not dropped at the bound');
   summaries.push({
     name,
     lines: [
       `in-memory store, maxEntries ${result.maxEntries}: ` +
-        result.samples.map((s) => `${s.events.toLocaleString('en')} events → ${s.size} kept, ${mib(s.retainedBytes)} MiB`).join('; '),
+        result.samples
+          .map((s) => `${s.events.toLocaleString('en')} events → ${s.size} kept, ${mib(s.retainedBytes)} MiB`)
+          .join('; '),
       `growth from ${warm.events.toLocaleString('en')} to ${atEnd.events.toLocaleString('en')} events: ${mib(growth)} MiB (≈ ${Math.round(atEnd.retainedBytes / result.maxEntries)} bytes per remembered event; bound ${CONFIG.storeRetainedBoundMiB} MiB)`,
     ],
   });

@@ -40,7 +40,13 @@ export function summarizeProfile(file, top = 25) {
   const pct = (us) => Math.round((1000 * us) / total) / 10;
   return {
     totalMs: total / 1000,
-    byFunction: [...byFn.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, ms: f.us / 1000, share: pct(f.us) })),
-    byOrigin: [...byOrigin].sort((a, b) => b[1] - a[1]).slice(0, top).map(([where, us]) => ({ where, ms: us / 1000, share: pct(us) })),
+    byFunction: [...byFn.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, ms: f.us / 1000, share: pct(f.us) })),
+    byOrigin: [...byOrigin]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([where, us]) => ({ where, ms: us / 1000, share: pct(us) })),
   };
 }

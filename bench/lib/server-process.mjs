@@ -74,7 +74,10 @@ export class ServerProcess {
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
     this.port = await new Promise((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`${variant} did not start within ${START_TIMEOUT_MS} ms\n${this.stderr}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`${variant} did not start within ${START_TIMEOUT_MS} ms\n${this.stderr}`)),
+        START_TIMEOUT_MS,
+      );
       this.child.stdout.on('data', (chunk) => {
         out += chunk;
         const line = out.split('\n').find((l) => l.startsWith('{'));
@@ -128,18 +131,21 @@ export class ServerProcess {
   /** GET /__bench/stats of the server (`gc`: collect garbage first, when the server runs with --expose-gc). */
   stats({ gc = false } = {}) {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: this.port, path: `/__bench/stats${gc ? '?gc=1' : ''}`, method: 'GET' }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(body));
-          } catch (error) {
-            reject(new Error(`stats: ${res.statusCode} ${body.slice(0, 200)}`));
-          }
-        });
-      });
+      const req = request(
+        { host: '127.0.0.1', port: this.port, path: `/__bench/stats${gc ? '?gc=1' : ''}`, method: 'GET' },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (body += c));
+          res.on('end', () => {
+            try {
+              resolve(JSON.parse(body));
+            } catch (error) {
+              reject(new Error(`stats: ${res.statusCode} ${body.slice(0, 200)}`));
+            }
+          });
+        },
+      );
       req.on('error', reject);
       req.setTimeout(10_000, () => req.destroy(new Error('stats timed out')));
       req.end();

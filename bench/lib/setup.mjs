@@ -11,11 +11,15 @@ export function ensureDependencies(benchDir, log) {
   const marker = join(benchDir, 'node_modules', '@golevelup', 'nestjs-stripe', 'package.json');
   const lock = join(benchDir, 'package-lock.json');
   const installed = join(benchDir, 'node_modules', '.package-lock.json');
-  const stale = existsSync(lock) && existsSync(installed) && statSync(lock).mtimeMs > statSync(installed).mtimeMs + 1000;
+  const stale =
+    existsSync(lock) && existsSync(installed) && statSync(lock).mtimeMs > statSync(installed).mtimeMs + 1000;
   if (existsSync(marker) && !stale) return false;
   log('installing the harness dependencies (bench/package.json: Nest 11, @golevelup/nestjs-stripe) …');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  execFileSync(npm, [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: benchDir, stdio: 'inherit' });
+  execFileSync(npm, [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: benchDir,
+    stdio: 'inherit',
+  });
   return true;
 }
 
@@ -33,7 +37,11 @@ function listSources(dir, out = []) {
  * type checking is `npm run typecheck`'s job) unless the sources did not change since the last build.
  */
 export function buildLibrary(root, outDir, { force, log }) {
-  const inputs = [...listSources(join(root, 'lib')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')].sort();
+  const inputs = [
+    ...listSources(join(root, 'lib')),
+    join(root, 'tsconfig.json'),
+    join(root, 'tsconfig.build.json'),
+  ].sort();
   const fingerprint = createHash('sha256');
   for (const file of inputs) fingerprint.update(`${relative(root, file)}\0`).update(readFileSync(file));
   const digest = fingerprint.digest('hex');
@@ -43,10 +51,25 @@ export function buildLibrary(root, outDir, { force, log }) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(outDir, 'dist', 'cjs'), '--noCheck', '--sourceMap', 'false', '--declaration', 'false'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      join(outDir, 'dist', 'cjs'),
+      '--noCheck',
+      '--sourceMap',
+      'false',
+      '--declaration',
+      'false',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   writeFileSync(join(outDir, 'dist', 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   writeFileSync(

@@ -19,12 +19,24 @@ class SlowHandler {
 }
 Injectable()(SlowHandler);
 Reflect.defineMetadata('design:paramtypes', [], SlowHandler);
-lib.OnInkboxEvent('message.received')(SlowHandler.prototype, 'onReceived', Object.getOwnPropertyDescriptor(SlowHandler.prototype, 'onReceived'));
+lib.OnInkboxEvent('message.received')(
+  SlowHandler.prototype,
+  'onReceived',
+  Object.getOwnPropertyDescriptor(SlowHandler.prototype, 'onReceived'),
+);
 
 const options = { signingKey: process.env.BENCH_INKBOX_KEY };
 if (variant === 'queue') {
-  options.delivery = { mode: 'queue', redis: { url: process.env.REDIS_URL }, queueName: process.env.QUEUE_NAME, concurrency: 64 };
-  options.idempotency = { store: 'redis', redis: { url: process.env.REDIS_URL, keyPrefix: `${process.env.QUEUE_NAME}:idem:` } };
+  options.delivery = {
+    mode: 'queue',
+    redis: { url: process.env.REDIS_URL },
+    queueName: process.env.QUEUE_NAME,
+    concurrency: 64,
+  };
+  options.idempotency = {
+    store: 'redis',
+    redis: { url: process.env.REDIS_URL, keyPrefix: `${process.env.QUEUE_NAME}:idem:` },
+  };
 } else if (variant !== 'inline') {
   throw new Error(`unknown variant ${variant}`);
 }

@@ -23,7 +23,9 @@ const { createRequire } = require('node:module');
 const { join } = require('node:path');
 // --nest12: load @nestjs/* from the project root (Nest 12) and the library from the given build
 const load = process.env.BENCH_NEST_ROOT ? createRequire(join(process.env.BENCH_NEST_ROOT, 'package.json')) : require;
-const LIBRARY = process.env.BENCH_LIBRARY ? join(process.env.BENCH_LIBRARY, 'dist', 'cjs', 'index.js') : 'nestjs-inkbox';
+const LIBRARY = process.env.BENCH_LIBRARY
+  ? join(process.env.BENCH_LIBRARY, 'dist', 'cjs', 'index.js')
+  : 'nestjs-inkbox';
 const LIBRARY_PARSER = process.env.BENCH_LIBRARY
   ? join(process.env.BENCH_LIBRARY, 'dist', 'cjs', 'events', 'inkbox-event.parser.js')
   : 'nestjs-inkbox/dist/cjs/events/inkbox-event.parser.js';
@@ -51,7 +53,12 @@ const BODY_LIMIT = '1mb'; // the 256 KiB bodies exceed Express's default 100 kB;
 const PROCESSED = { outcome: 'processed' };
 
 function decorateMethod(cls, name, decorators) {
-  const descriptor = Reflect.decorate(decorators, cls.prototype, name, Object.getOwnPropertyDescriptor(cls.prototype, name));
+  const descriptor = Reflect.decorate(
+    decorators,
+    cls.prototype,
+    name,
+    Object.getOwnPropertyDescriptor(cls.prototype, name),
+  );
   Object.defineProperty(cls.prototype, name, descriptor);
 }
 function decorateParam(cls, name, index, decorator) {
@@ -84,7 +91,12 @@ class StatsController {
     // ?gc=1 (with node --expose-gc): collect first, so heapUsed is the live heap
     if (query && query.gc && typeof global.gc === 'function') global.gc();
     const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-    return { variant, handled: this.handler.handled, memory: { rss, heapUsed, heapTotal, external, arrayBuffers }, ...this.stats() };
+    return {
+      variant,
+      handled: this.handler.handled,
+      memory: { rss, heapUsed, heapTotal, external, arrayBuffers },
+      ...this.stats(),
+    };
   }
 }
 decorateMethod(StatsController, 'read', [Get('stats')]);
@@ -94,11 +106,7 @@ Inject(HANDLER)(StatsController, undefined, 0);
 Inject(STATS)(StatsController, undefined, 1);
 
 function statsProviders(handlerClass, stats = () => ({})) {
-  return [
-    handlerClass,
-    { provide: HANDLER, useExisting: handlerClass },
-    { provide: STATS, useValue: stats },
-  ];
+  return [handlerClass, { provide: HANDLER, useExisting: handlerClass }, { provide: STATS, useValue: stats }];
 }
 
 /** The HTTP adapter of a variant: Express (Nest's default) or Fastify with the same body limit. */
@@ -141,7 +149,9 @@ async function ceiling(fastify = false) {
   class CeilingHandler extends Handler {}
   decorateClass(CeilingHandler, [Injectable()]);
   class AppModule {}
-  decorateClass(AppModule, [Module({ controllers: [CeilingController, StatsController], providers: statsProviders(CeilingHandler) })]);
+  decorateClass(AppModule, [
+    Module({ controllers: [CeilingController, StatsController], providers: statsProviders(CeilingHandler) }),
+  ]);
   const app = await create(AppModule, { rawBody: true, logger: ['error', 'warn'] }, fastify);
   if (!fastify) app.useBodyParser('json', { limit: BODY_LIMIT }); // Fastify: bodyLimit is set on the adapter
   return app;
@@ -159,13 +169,20 @@ async function handRolled() {
       const requestId = req.headers['x-inkbox-request-id'];
       const timestamp = req.headers['x-inkbox-timestamp'];
       const signature = req.headers['x-inkbox-signature'];
-      if (typeof requestId !== 'string' || typeof timestamp !== 'string' || typeof signature !== 'string' || !signature.startsWith('sha256=')) {
+      if (
+        typeof requestId !== 'string' ||
+        typeof timestamp !== 'string' ||
+        typeof signature !== 'string' ||
+        !signature.startsWith('sha256=')
+      ) {
         throw new BadRequestException('missing or malformed signature headers');
       }
-      if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) throw new UnauthorizedException('timestamp outside tolerance');
+      if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300)
+        throw new UnauthorizedException('timestamp outside tolerance');
       const expected = Buffer.from(signature.slice(7), 'hex');
       const actual = createHmac('sha256', keyBytes).update(`${requestId}.${timestamp}.`).update(req.rawBody).digest();
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) throw new UnauthorizedException('bad signature');
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
+        throw new UnauthorizedException('bad signature');
       const event = JSON.parse(req.rawBody.toString('utf8'));
       this.handler.onEvent(event);
       return PROCESSED;
@@ -175,7 +192,9 @@ async function handRolled() {
   decorateParam(HandRolledController, 'receive', 0, Req());
   decorateClass(HandRolledController, [Controller('inkbox/webhooks')], [HandRolledHandler]);
   class AppModule {}
-  decorateClass(AppModule, [Module({ controllers: [HandRolledController, StatsController], providers: statsProviders(HandRolledHandler) })]);
+  decorateClass(AppModule, [
+    Module({ controllers: [HandRolledController, StatsController], providers: statsProviders(HandRolledHandler) }),
+  ]);
   const app = await NestFactory.create(AppModule, { rawBody: true, logger: ['error', 'warn'] });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   return app;
@@ -183,7 +202,11 @@ async function handRolled() {
 
 async function ours(classValidatorPath, diagnosis = {}) {
   const stats = { parsedByClassValidator: 0, redisCommands: 0 };
-  const idempotency = diagnosis.noIdempotency ? false : diagnosis.redis ? { store: 'redis', redis: { client: countingRedis(stats) } } : undefined;
+  const idempotency = diagnosis.noIdempotency
+    ? false
+    : diagnosis.redis
+      ? { store: 'redis', redis: { client: countingRedis(stats) } }
+      : undefined;
   if (diagnosis.buildOnly) {
     // Diagnosis only: the fast builder of the event classes, no validation.
     const parser = require(LIBRARY_PARSER);
@@ -228,7 +251,9 @@ async function ours(classValidatorPath, diagnosis = {}) {
   class AppModule {}
   decorateClass(AppModule, [
     Module({
-      imports: [InkboxModule.forRoot({ signingKey: INKBOX_KEY, ...(idempotency !== undefined ? { idempotency } : {}) })],
+      imports: [
+        InkboxModule.forRoot({ signingKey: INKBOX_KEY, ...(idempotency !== undefined ? { idempotency } : {}) }),
+      ],
       controllers: [StatsController],
       providers: statsProviders(InkboxHandler, () => ({ ...stats, ...storeSize() })),
     }),
@@ -288,7 +313,10 @@ function profileOnSignal(file) {
   const inspector = require('node:inspector');
   const session = new inspector.Session();
   session.connect();
-  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method, params) =>
+    new Promise((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   let started;
   process.on('SIGUSR2', () => {
     started = post('Profiler.enable')

@@ -67,9 +67,7 @@ export interface InkboxUpdateMailboxInput {
 // ---------------------------------------------------------------- subscriptions
 
 /** One context class of a subscription: the last `count` items (1–50) or the last `hours` hours (1–168). */
-export type InkboxWebhookContextClassConfig =
-  | { mode: 'count'; count: number }
-  | { mode: 'window'; hours: number };
+export type InkboxWebhookContextClassConfig = { mode: 'count'; count: number } | { mode: 'window'; hours: number };
 
 /** Conversation context Inkbox adds to `message.received` payloads, per class. Omitted or null = none. */
 export interface InkboxWebhookContextConfig {

@@ -45,8 +45,19 @@ import {
   withHint,
   type InkboxReconcileState,
 } from './inkbox-subscription.reconciler.js';
-import { INKBOX_OWNER_ID_FIELDS, contextConfigProblem, eventTypesProblem, type InkboxWebhookOwnerKind } from './inkbox-webhook-channels.js';
-import { parseWebhookOwner, planWebhook, requirePhoneNumber, type InkboxWebhookOwnerRecord, type InkboxWebhookOwnerRef } from './inkbox-webhook-owner.js';
+import {
+  INKBOX_OWNER_ID_FIELDS,
+  contextConfigProblem,
+  eventTypesProblem,
+  type InkboxWebhookOwnerKind,
+} from './inkbox-webhook-channels.js';
+import {
+  parseWebhookOwner,
+  planWebhook,
+  requirePhoneNumber,
+  type InkboxWebhookOwnerRecord,
+  type InkboxWebhookOwnerRef,
+} from './inkbox-webhook-owner.js';
 
 const DELIVERIES_PATH = '/webhooks/deliveries';
 const PHONE_NUMBERS_PATH = '/phone/numbers';
@@ -119,7 +130,9 @@ export class InkboxAdminService {
     const ref = parseWebhookOwner(owner);
     requireHttpUrl(url, 'url');
     if (this.webhookApi === 'mailbox-field') {
-      return (await this.setMailboxWebhookField(requireLegacyMailbox(ref), url)) as InkboxSetWebhookUrlResult<InkboxWebhookOwnerKindOf<O>>;
+      return (await this.setMailboxWebhookField(requireLegacyMailbox(ref), url)) as InkboxSetWebhookUrlResult<
+        InkboxWebhookOwnerKindOf<O>
+      >;
     }
     const plan = planWebhook(ref.kind, options);
     const state: InkboxReconcileState = { createMayHaveSucceeded: false };
@@ -128,7 +141,9 @@ export class InkboxAdminService {
       const outcome = await this.reconciler.apply(record, url, plan, state);
       return withOwner(record, outcome);
     });
-    this.logger.debug(`setWebhookUrl(${ref.key}): ${result.subscriptions.map((s) => s.id).join(', ') || 'no subscription'} ${result.action}.`);
+    this.logger.debug(
+      `setWebhookUrl(${ref.key}): ${result.subscriptions.map((s) => s.id).join(', ') || 'no subscription'} ${result.action}.`,
+    );
     return result as InkboxSetWebhookUrlResult<InkboxWebhookOwnerKindOf<O>>;
   }
 
@@ -148,7 +163,9 @@ export class InkboxAdminService {
     const field = INKBOX_OWNER_ID_FIELDS[record.kind];
     const subscriptions = await this.listSubscriptions({ [field]: record.id, url });
     let removed = 0;
-    for (const subscription of subscriptions.filter((s) => s[field] === record.id && (url === undefined || s.url === url))) {
+    for (const subscription of subscriptions.filter(
+      (s) => s[field] === record.id && (url === undefined || s.url === url),
+    )) {
       if (await this.deleteSubscription(subscription.id)) removed++;
     }
     return removed;
@@ -170,7 +187,8 @@ export class InkboxAdminService {
     requireHttpUrl(url, 'url');
     return this.http.retrying(`setIncomingCallWebhookUrl(${phoneNumber})`, 'idempotent', async () => {
       const number = await this.findPhoneNumber(phoneNumber);
-      if (number.incoming_call_action === 'webhook' && number.incoming_call_webhook_url === url) return { phoneNumber: number, action: 'unchanged' };
+      if (number.incoming_call_action === 'webhook' && number.incoming_call_webhook_url === url)
+        return { phoneNumber: number, action: 'unchanged' };
       const updated = await this.http.send<InkboxPhoneNumber>({
         method: 'PATCH',
         path: phoneNumberPath(number.id),
@@ -186,11 +204,16 @@ export class InkboxAdminService {
    *
    * @returns true when this call changed the number, false when no webhook was set
    */
-  async disableIncomingCallWebhook(phoneNumber: string, options: InkboxDisableIncomingCallWebhookOptions = {}): Promise<boolean> {
+  async disableIncomingCallWebhook(
+    phoneNumber: string,
+    options: InkboxDisableIncomingCallWebhookOptions = {},
+  ): Promise<boolean> {
     requirePhoneNumber(phoneNumber);
     const action = options.action ?? 'auto_reject';
     if (typeof action !== 'string' || action === '' || action === 'webhook') {
-      throw new InkboxConfigurationError(`action must be what incoming calls do without the webhook, such as 'auto_reject' (got ${JSON.stringify(action)}).`);
+      throw new InkboxConfigurationError(
+        `action must be what incoming calls do without the webhook, such as 'auto_reject' (got ${JSON.stringify(action)}).`,
+      );
     }
     return this.http.retrying(`disableIncomingCallWebhook(${phoneNumber})`, 'idempotent', async () => {
       const number = await this.findPhoneNumber(phoneNumber);
@@ -214,7 +237,11 @@ export class InkboxAdminService {
   /** One agent identity by handle (`GET /api/v1/identities/{agent_handle}`); 404 when there is none. */
   async getAgentIdentity(agentHandle: string): Promise<InkboxAgentIdentity> {
     requireText(agentHandle, 'agentHandle');
-    return this.http.request<InkboxAgentIdentity>({ method: 'GET', path: identityPath(agentHandle), retry: 'idempotent' });
+    return this.http.request<InkboxAgentIdentity>({
+      method: 'GET',
+      path: identityPath(agentHandle),
+      retry: 'idempotent',
+    });
   }
 
   // ------------------------------------------------------------ mailboxes
@@ -233,7 +260,12 @@ export class InkboxAdminService {
   /** Changes the mailbox's filter mode (`PATCH /api/v1/mail/mailboxes/{email_address}`; admin-scoped key). */
   async updateMailbox(emailAddress: string, input: InkboxUpdateMailboxInput): Promise<InkboxMailbox> {
     requireText(emailAddress, 'emailAddress');
-    return this.http.request<InkboxMailbox>({ method: 'PATCH', path: mailboxPath(emailAddress), body: input, retry: 'idempotent' });
+    return this.http.request<InkboxMailbox>({
+      method: 'PATCH',
+      path: mailboxPath(emailAddress),
+      body: input,
+      retry: 'idempotent',
+    });
   }
 
   // ------------------------------------------------------------ subscriptions
@@ -252,7 +284,11 @@ export class InkboxAdminService {
   /** One subscription (`GET /api/v1/webhooks/subscriptions/{id}`); 404 once deleted. */
   async getSubscription(id: string): Promise<InkboxWebhookSubscription> {
     requireText(id, 'id');
-    return this.http.request<InkboxWebhookSubscription>({ method: 'GET', path: subscriptionPath(id), retry: 'idempotent' });
+    return this.http.request<InkboxWebhookSubscription>({
+      method: 'GET',
+      path: subscriptionPath(id),
+      retry: 'idempotent',
+    });
   }
 
   /**
@@ -266,7 +302,12 @@ export class InkboxAdminService {
   async createSubscription(input: InkboxCreateWebhookSubscriptionInput): Promise<InkboxCreatedWebhookSubscription> {
     checkSubscriptionInput(input);
     try {
-      return await this.http.request<InkboxCreatedWebhookSubscription>({ method: 'POST', path: SUBSCRIPTIONS_PATH, body: input, retry: 'unprocessed' });
+      return await this.http.request<InkboxCreatedWebhookSubscription>({
+        method: 'POST',
+        path: SUBSCRIPTIONS_PATH,
+        body: input,
+        retry: 'unprocessed',
+      });
     } catch (error) {
       throw explainSubscriptionCap(error);
     }
@@ -276,10 +317,18 @@ export class InkboxAdminService {
    * Changes a subscription's URL, event types or context (`PATCH /api/v1/webhooks/subscriptions/{id}`).
    * New event types are checked first (distinct, one channel, never `phone.incoming_call`).
    */
-  async updateSubscription(id: string, patch: InkboxUpdateWebhookSubscriptionInput): Promise<InkboxWebhookSubscription> {
+  async updateSubscription(
+    id: string,
+    patch: InkboxUpdateWebhookSubscriptionInput,
+  ): Promise<InkboxWebhookSubscription> {
     requireText(id, 'id');
     checkSubscriptionPatch(patch);
-    return this.http.request<InkboxWebhookSubscription>({ method: 'PATCH', path: subscriptionPath(id), body: patch, retry: 'idempotent' });
+    return this.http.request<InkboxWebhookSubscription>({
+      method: 'PATCH',
+      path: subscriptionPath(id),
+      body: patch,
+      retry: 'idempotent',
+    });
   }
 
   /**
@@ -314,13 +363,22 @@ export class InkboxAdminService {
    */
   async rotateSigningKey(agentHandle: string): Promise<InkboxSigningKey> {
     requireText(agentHandle, 'agentHandle');
-    return this.http.request<InkboxSigningKey>({ method: 'POST', path: signingKeyPath(agentHandle), body: {}, retry: 'idempotent' });
+    return this.http.request<InkboxSigningKey>({
+      method: 'POST',
+      path: signingKeyPath(agentHandle),
+      body: {},
+      retry: 'idempotent',
+    });
   }
 
   /** Whether the agent identity has a signing key (`GET /api/v1/identities/{agent_handle}/signing-key`). */
   async getSigningKeyStatus(agentHandle: string): Promise<InkboxSigningKeyStatus> {
     requireText(agentHandle, 'agentHandle');
-    return this.http.request<InkboxSigningKeyStatus>({ method: 'GET', path: signingKeyPath(agentHandle), retry: 'idempotent' });
+    return this.http.request<InkboxSigningKeyStatus>({
+      method: 'GET',
+      path: signingKeyPath(agentHandle),
+      retry: 'idempotent',
+    });
   }
 
   // ------------------------------------------------------------ delivery log
@@ -345,7 +403,11 @@ export class InkboxAdminService {
    */
   async replayDelivery(deliveryId: string): Promise<InkboxWebhookDelivery> {
     requireText(deliveryId, 'deliveryId');
-    return this.http.request<InkboxWebhookDelivery>({ method: 'POST', path: `${DELIVERIES_PATH}/${encodeURIComponent(deliveryId)}/replay`, retry: 'unprocessed' });
+    return this.http.request<InkboxWebhookDelivery>({
+      method: 'POST',
+      path: `${DELIVERIES_PATH}/${encodeURIComponent(deliveryId)}/replay`,
+      retry: 'unprocessed',
+    });
   }
 
   /**
@@ -355,7 +417,9 @@ export class InkboxAdminService {
    *
    * @returns what was replayed, what could not be (with reasons), and what Inkbox marks as not replayable
    */
-  async replayFailedDeliveries(filter: InkboxReplayFailedDeliveriesFilter = {}): Promise<InkboxReplayFailedDeliveriesResult> {
+  async replayFailedDeliveries(
+    filter: InkboxReplayFailedDeliveriesFilter = {},
+  ): Promise<InkboxReplayFailedDeliveriesResult> {
     const candidates = await this.collectFailedDeliveries(filter);
     const result: InkboxReplayFailedDeliveriesResult = { replayed: [], failed: [], skipped: candidates.skipped };
     for (const delivery of candidates.replayable) {
@@ -366,7 +430,9 @@ export class InkboxAdminService {
         result.failed.push({ delivery, reason: error.message, error });
       }
     }
-    this.logger.log(`replayFailedDeliveries: ${result.replayed.length} replayed, ${result.failed.length} failed, ${result.skipped.length} not replayable.`);
+    this.logger.log(
+      `replayFailedDeliveries: ${result.replayed.length} replayed, ${result.failed.length} failed, ${result.skipped.length} not replayable.`,
+    );
     return result;
   }
 
@@ -391,14 +457,27 @@ export class InkboxAdminService {
     const numbers = await this.http.send<InkboxPhoneNumber[]>({ method: 'GET', path: PHONE_NUMBERS_PATH });
     const found = numbers.find((candidate) => candidate.number === number);
     if (!found) {
-      throw new InkboxConfigurationError(`the organisation has no phone number ${number} (GET /api/v1${PHONE_NUMBERS_PATH} lists ${numbers.length}); check the number and the API key's organisation.`);
+      throw new InkboxConfigurationError(
+        `the organisation has no phone number ${number} (GET /api/v1${PHONE_NUMBERS_PATH} lists ${numbers.length}); check the number and the API key's organisation.`,
+      );
     }
     return found;
   }
 
-  private async setMailboxWebhookField(emailAddress: string, url: string): Promise<InkboxSetWebhookUrlResult<'mailbox'>> {
+  private async setMailboxWebhookField(
+    emailAddress: string,
+    url: string,
+  ): Promise<InkboxSetWebhookUrlResult<'mailbox'>> {
     const mailbox = await this.patchMailboxWebhookField(emailAddress, url);
-    return { ownerKind: 'mailbox', ownerId: mailbox.id, mailbox, subscription: null, subscriptions: [], removed: [], action: 'updated' };
+    return {
+      ownerKind: 'mailbox',
+      ownerId: mailbox.id,
+      mailbox,
+      subscription: null,
+      subscriptions: [],
+      removed: [],
+      action: 'updated',
+    };
   }
 
   private async clearMailboxWebhookField(emailAddress: string, url: string | undefined): Promise<number> {
@@ -411,7 +490,12 @@ export class InkboxAdminService {
 
   private async patchMailboxWebhookField(emailAddress: string, url: string | null): Promise<InkboxMailbox> {
     try {
-      return await this.http.request<InkboxMailbox>({ method: 'PATCH', path: mailboxPath(emailAddress), body: { webhook_url: url }, retry: 'idempotent' });
+      return await this.http.request<InkboxMailbox>({
+        method: 'PATCH',
+        path: mailboxPath(emailAddress),
+        body: { webhook_url: url },
+        retry: 'idempotent',
+      });
     } catch (error) {
       if (InkboxApiError.isInstance(error) && error.status === 422) throw withHint(error, LEGACY_422_HINT);
       throw error;
@@ -421,11 +505,20 @@ export class InkboxAdminService {
   private async collectFailedDeliveries(filter: InkboxReplayFailedDeliveriesFilter): Promise<ReplayCandidates> {
     const since = parseSince(filter.since);
     const limit = filter.limit ?? Number.POSITIVE_INFINITY;
-    const pageSize = Math.min(INKBOX_MAX_DELIVERY_PAGE_SIZE, Math.max(1, Math.floor(filter.pageSize ?? DEFAULT_REPLAY_PAGE_SIZE)));
+    const pageSize = Math.min(
+      INKBOX_MAX_DELIVERY_PAGE_SIZE,
+      Math.max(1, Math.floor(filter.pageSize ?? DEFAULT_REPLAY_PAGE_SIZE)),
+    );
     const candidates: ReplayCandidates = { replayable: [], skipped: [] };
     const seen = new Set<string>();
     for (let offset = 0; candidates.replayable.length < limit; offset += pageSize) {
-      const page = await this.listDeliveries({ success: false, subscription_id: filter.subscriptionId, event_type: filter.eventType, limit: pageSize, offset });
+      const page = await this.listDeliveries({
+        success: false,
+        subscription_id: filter.subscriptionId,
+        event_type: filter.eventType,
+        limit: pageSize,
+        offset,
+      });
       for (const delivery of page) {
         if (since !== undefined && Date.parse(delivery.created_at) < since) return candidates;
         if (candidates.replayable.length >= limit) return candidates;
@@ -452,7 +545,9 @@ function addCandidate(candidates: ReplayCandidates, seen: Set<string>, delivery:
   if (seen.has(key)) return;
   seen.add(key);
   if (delivery.webhook_subscription_id === null || delivery.replayable === false) {
-    const reason = delivery.replay_unavailable_reason ?? 'Inkbox cannot replay this delivery (it has no subscription, e.g. an incoming-call delivery).';
+    const reason =
+      delivery.replay_unavailable_reason ??
+      'Inkbox cannot replay this delivery (it has no subscription, e.g. an incoming-call delivery).';
     candidates.skipped.push({ delivery, reason });
     return;
   }
@@ -487,36 +582,50 @@ function requireHttpUrl(value: unknown, name: string): asserts value is string {
   } catch {
     // reported below
   }
-  if (protocol !== 'https:' && protocol !== 'http:') throw new TypeError(`${name} must be an absolute http(s) URL (got "${value}").`);
+  if (protocol !== 'https:' && protocol !== 'http:')
+    throw new TypeError(`${name} must be an absolute http(s) URL (got "${value}").`);
 }
 
 /** Legacy mode knows only mailboxes. */
 function requireLegacyMailbox(ref: InkboxWebhookOwnerRef): string {
   if (ref.kind !== 'mailbox') {
-    throw new InkboxConfigurationError("webhookApi: 'mailbox-field' only sets mailbox webhooks; phone numbers and agent identities need the default webhookApi: 'subscriptions'.");
+    throw new InkboxConfigurationError(
+      "webhookApi: 'mailbox-field' only sets mailbox webhooks; phone numbers and agent identities need the default webhookApi: 'subscriptions'.",
+    );
   }
   return ref.key;
 }
 
 /** Adds the owner to a reconcile outcome. */
-function withOwner(record: InkboxWebhookOwnerRecord, outcome: Awaited<ReturnType<InkboxSubscriptionReconciler['apply']>>): InkboxSetWebhookUrlResult {
+function withOwner(
+  record: InkboxWebhookOwnerRecord,
+  outcome: Awaited<ReturnType<InkboxSubscriptionReconciler['apply']>>,
+): InkboxSetWebhookUrlResult {
   const common = { ownerId: record.id, ...outcome };
   if (record.kind === 'mailbox') return { ownerKind: 'mailbox', mailbox: record.mailbox, ...common };
   if (record.kind === 'phoneNumber') return { ownerKind: 'phoneNumber', phoneNumber: record.phoneNumber, ...common };
   return { ownerKind: 'agentIdentity', identity: record.identity, ...common };
 }
 
-const OWNER_FIELD_KINDS = Object.entries(INKBOX_OWNER_ID_FIELDS).map(([kind, field]) => [field, kind as InkboxWebhookOwnerKind] as const);
+const OWNER_FIELD_KINDS = Object.entries(INKBOX_OWNER_ID_FIELDS).map(
+  ([kind, field]) => [field, kind as InkboxWebhookOwnerKind] as const,
+);
 
 /** The checks Inkbox applies to a new subscription, before it is sent. */
 function checkSubscriptionInput(input: InkboxCreateWebhookSubscriptionInput): void {
   const fields = input as unknown as Record<string, unknown>;
   const owners = OWNER_FIELD_KINDS.filter(([field]) => fields[field] !== undefined && fields[field] !== null);
   if (owners.length !== 1 || owners.some(([field]) => typeof fields[field] !== 'string' || fields[field] === '')) {
-    throw new InkboxConfigurationError('a subscription needs exactly one owner: mailbox_id, phone_number_id or agent_identity_id.');
+    throw new InkboxConfigurationError(
+      'a subscription needs exactly one owner: mailbox_id, phone_number_id or agent_identity_id.',
+    );
   }
   requireHttpUrl(input.url, 'url');
-  const problem = eventTypesProblem(input.event_types, { owner: owners[0]![1], singleChannel: true, name: 'event_types' });
+  const problem = eventTypesProblem(input.event_types, {
+    owner: owners[0]![1],
+    singleChannel: true,
+    name: 'event_types',
+  });
   if (problem) throw new InkboxConfigurationError(problem);
   checkContext(input.context_config, input.event_types);
 }
@@ -535,7 +644,8 @@ function checkContext(config: unknown, eventTypes: readonly string[] | undefined
   if (config === undefined || config === null) return;
   const problem = contextConfigProblem(config, 'context_config');
   if (problem) throw new InkboxConfigurationError(problem);
-  if (eventTypes?.some((type) => type.startsWith('a2a.'))) throw new InkboxConfigurationError('context_config is not supported on A2A subscriptions.');
+  if (eventTypes?.some((type) => type.startsWith('a2a.')))
+    throw new InkboxConfigurationError('context_config is not supported on A2A subscriptions.');
 }
 
 function parseSince(since: Date | string | undefined): number | undefined {

@@ -70,7 +70,9 @@ export class InkboxHttpClient {
 
   /** Sends `request`, retrying transient failures as its retry mode allows, and returns the parsed JSON. */
   request<T>(request: InkboxHttpRequest): Promise<T> {
-    return this.retrying(`${request.method} ${INKBOX_API_V1_PATH}${request.path}`, request.retry, () => this.send<T>(request));
+    return this.retrying(`${request.method} ${INKBOX_API_V1_PATH}${request.path}`, request.retry, () =>
+      this.send<T>(request),
+    );
   }
 
   /**
@@ -83,9 +85,12 @@ export class InkboxHttpClient {
       try {
         return await operation(attempt);
       } catch (error) {
-        const delay = attempt < maxAttempts && isRetryableFailure(error, mode) ? this.delayAfter(attempt, error) : undefined;
+        const delay =
+          attempt < maxAttempts && isRetryableFailure(error, mode) ? this.delayAfter(attempt, error) : undefined;
         if (delay === undefined) throw withAttempts(error, attempt);
-        this.settings.logger.warn(`${label}: attempt ${attempt} of ${maxAttempts} failed (${summarize(error)}); retrying in ${delay} ms.`);
+        this.settings.logger.warn(
+          `${label}: attempt ${attempt} of ${maxAttempts} failed (${summarize(error)}); retrying in ${delay} ms.`,
+        );
         await this.settings.tuning.sleep(delay);
       }
     }
@@ -138,11 +143,22 @@ export class InkboxHttpClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new InkboxApiError({ status, method, path, detail: `the answer is not JSON (${this.redact(text).slice(0, 80)})` });
+      throw new InkboxApiError({
+        status,
+        method,
+        path,
+        detail: `the answer is not JSON (${this.redact(text).slice(0, 80)})`,
+      });
     }
   }
 
-  private apiError(method: InkboxHttpMethod, path: string, status: number, headers: Headers, text: string): InkboxApiError {
+  private apiError(
+    method: InkboxHttpMethod,
+    path: string,
+    status: number,
+    headers: Headers,
+    text: string,
+  ): InkboxApiError {
     return new InkboxApiError({
       status,
       method,
@@ -152,8 +168,20 @@ export class InkboxHttpClient {
     });
   }
 
-  private connectionError(method: InkboxHttpMethod, path: string, reason: InkboxConnectionFailure, error: unknown): InkboxConnectionError {
-    return new InkboxConnectionError({ reason, method, path, host: this.host, timeoutMs: this.settings.timeoutMs, cause: error });
+  private connectionError(
+    method: InkboxHttpMethod,
+    path: string,
+    reason: InkboxConnectionFailure,
+    error: unknown,
+  ): InkboxConnectionError {
+    return new InkboxConnectionError({
+      reason,
+      method,
+      path,
+      host: this.host,
+      timeoutMs: this.settings.timeoutMs,
+      cause: error,
+    });
   }
 
   private redact(text: string): string {
@@ -194,7 +222,8 @@ export function extractDetail(text: string): InkboxApiErrorDetail {
   if (text.trim() === '') return null;
   try {
     const body: unknown = JSON.parse(text);
-    if (body !== null && typeof body === 'object' && 'detail' in body) return (body as { detail: InkboxApiErrorDetail }).detail ?? null;
+    if (body !== null && typeof body === 'object' && 'detail' in body)
+      return (body as { detail: InkboxApiErrorDetail }).detail ?? null;
     return body !== null && typeof body === 'object' ? (body as { [key: string]: unknown }) : String(body);
   } catch {
     return text.length > MAX_TEXT_DETAIL ? `${text.slice(0, MAX_TEXT_DETAIL)}…` : text;
@@ -208,7 +237,8 @@ export function classifyFailure(error: unknown): InkboxConnectionFailure {
   if (code === 'ECONNREFUSED') return 'connection-refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'timeout';
-  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') return 'connection-closed';
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED')
+    return 'connection-closed';
   if (propertyOf(error, 'message') === 'terminated') return 'connection-closed';
   return 'network';
 }

@@ -38,14 +38,21 @@ export class InkboxSubscriptionReconciler {
   constructor(private readonly http: InkboxHttpClient) {}
 
   /** Brings the owner's subscriptions to `url` in line with `plan`. */
-  async apply(owner: InkboxWebhookOwnerRecord, url: string, plan: InkboxWebhookPlan, state: InkboxReconcileState): Promise<InkboxReconcileOutcome> {
+  async apply(
+    owner: InkboxWebhookOwnerRecord,
+    url: string,
+    plan: InkboxWebhookPlan,
+    state: InkboxReconcileState,
+  ): Promise<InkboxReconcileOutcome> {
     const existing = await this.findSubscriptions(owner, url);
     const subscriptions: InkboxWebhookSubscription[] = [];
     const actions: InkboxSetWebhookUrlAction[] = [];
     for (const [channel, eventTypes] of plan.channels) {
       const context = channel.carriesContext ? plan.contextConfig : undefined;
       const current = existing.find((row) => channelOf(row.event_types[0] ?? '') === channel);
-      const step = current ? await this.reconcile(current, eventTypes, context) : await this.create(owner, url, eventTypes, context, state);
+      const step = current
+        ? await this.reconcile(current, eventTypes, context)
+        : await this.create(owner, url, eventTypes, context, state);
       subscriptions.push(step.subscription);
       actions.push(step.action);
     }
@@ -82,7 +89,8 @@ export class InkboxSubscriptionReconciler {
     contextConfig: InkboxWebhookContextConfig | null | undefined,
   ): Promise<{ subscription: InkboxWebhookSubscription; action: InkboxSetWebhookUrlAction }> {
     const sameContext = contextConfig === undefined || sameContextConfig(existing.context_config, contextConfig);
-    if (sameContext && sameMembers(existing.event_types, eventTypes)) return { subscription: existing, action: 'unchanged' };
+    if (sameContext && sameMembers(existing.event_types, eventTypes))
+      return { subscription: existing, action: 'unchanged' };
     const subscription = await this.http.send<InkboxWebhookSubscription>({
       method: 'PATCH',
       path: subscriptionPath(existing.id),
@@ -103,7 +111,12 @@ export class InkboxSubscriptionReconciler {
       created = await this.http.send<InkboxCreatedWebhookSubscription>({
         method: 'POST',
         path: SUBSCRIPTIONS_PATH,
-        body: { [INKBOX_OWNER_ID_FIELDS[owner.kind]]: owner.id, url, event_types: eventTypes, ...(contextConfig ? { context_config: contextConfig } : {}) },
+        body: {
+          [INKBOX_OWNER_ID_FIELDS[owner.kind]]: owner.id,
+          url,
+          event_types: eventTypes,
+          ...(contextConfig ? { context_config: contextConfig } : {}),
+        },
       });
     } catch (error) {
       state.createMayHaveSucceeded ||= mayHaveBeenProcessed(error);
@@ -131,7 +144,14 @@ export function explainSubscriptionCap(error: unknown): unknown {
 
 /** A copy of `error` with a hint appended to its message. */
 export function withHint(error: InkboxApiError, hint: string): InkboxApiError {
-  const hinted = new InkboxApiError({ status: error.status, detail: error.detail, method: error.method, path: error.path, retryAfterMs: error.retryAfterMs, hint });
+  const hinted = new InkboxApiError({
+    status: error.status,
+    detail: error.detail,
+    method: error.method,
+    path: error.path,
+    retryAfterMs: error.retryAfterMs,
+    hint,
+  });
   hinted.attempts = error.attempts;
   return hinted;
 }
@@ -141,7 +161,10 @@ export function subscriptionPath(id: string): string {
   return `${SUBSCRIPTIONS_PATH}/${encodeURIComponent(id)}`;
 }
 
-function isOtherKnownChannel(row: InkboxWebhookSubscription, wanted: ReadonlyMap<InkboxWebhookChannel, string[]>): boolean {
+function isOtherKnownChannel(
+  row: InkboxWebhookSubscription,
+  wanted: ReadonlyMap<InkboxWebhookChannel, string[]>,
+): boolean {
   const channel = channelOf(row.event_types[0] ?? '');
   return channel !== undefined && !wanted.has(channel);
 }
@@ -159,14 +182,20 @@ export function sameMembers(a: readonly string[], b: readonly string[]): boolean
 }
 
 /** True when two context settings configure the same classes the same way (absent and null classes alike). */
-function sameContextConfig(current: InkboxWebhookContextConfig | null | undefined, wanted: InkboxWebhookContextConfig | null): boolean {
+function sameContextConfig(
+  current: InkboxWebhookContextConfig | null | undefined,
+  wanted: InkboxWebhookContextConfig | null,
+): boolean {
   return canonicalContext(current) === canonicalContext(wanted);
 }
 
 function canonicalContext(config: InkboxWebhookContextConfig | null | undefined): string {
   const entries = Object.entries(config ?? {}).filter(([, value]) => value !== null && value !== undefined);
   return entries
-    .map(([klass, value]) => `${klass}:${value!.mode}:${'count' in value! ? value.count : value!.hours}`)
+    .map(([klass, raw]) => {
+      const value = raw as { mode?: unknown; count?: unknown; hours?: unknown };
+      return `${klass}:${String(value.mode)}:${String('count' in value ? value.count : value.hours)}`;
+    })
     .sort()
     .join('|');
 }

@@ -31,7 +31,14 @@ export const INKBOX_WEBHOOK_CHANNELS: readonly InkboxWebhookChannel[] = [
     name: 'mail',
     prefix: 'message.',
     owner: 'mailbox',
-    eventTypes: ['message.received', 'message.sent', 'message.forwarded', 'message.delivered', 'message.bounced', 'message.failed'],
+    eventTypes: [
+      'message.received',
+      'message.sent',
+      'message.forwarded',
+      'message.delivered',
+      'message.bounced',
+      'message.failed',
+    ],
     carriesContext: true,
   },
   {
@@ -45,7 +52,13 @@ export const INKBOX_WEBHOOK_CHANNELS: readonly InkboxWebhookChannel[] = [
     name: 'imessage',
     prefix: 'imessage.',
     owner: 'agentIdentity',
-    eventTypes: ['imessage.received', 'imessage.reaction_received', 'imessage.sent', 'imessage.delivered', 'imessage.delivery_failed'],
+    eventTypes: [
+      'imessage.received',
+      'imessage.reaction_received',
+      'imessage.sent',
+      'imessage.delivered',
+      'imessage.delivery_failed',
+    ],
     carriesContext: true,
   },
   { name: 'call', prefix: 'call.', owner: 'agentIdentity', eventTypes: ['call.ended'], carriesContext: false },
@@ -87,12 +100,16 @@ export function channelOf(eventType: string): InkboxWebhookChannel | undefined {
 
 /** The default event types of an owner: every type of every channel it owns. */
 export function defaultEventTypes(owner: InkboxWebhookOwnerKind): string[] {
-  return INKBOX_WEBHOOK_CHANNELS.filter((channel) => channel.owner === owner).flatMap((channel) => [...channel.eventTypes]);
+  return INKBOX_WEBHOOK_CHANNELS.filter((channel) => channel.owner === owner).flatMap((channel) => [
+    ...channel.eventTypes,
+  ]);
 }
 
 /** `message.*` style list of the channels an owner may subscribe to. */
 export function ownerPrefixes(owner: InkboxWebhookOwnerKind): string {
-  return INKBOX_WEBHOOK_CHANNELS.filter((channel) => channel.owner === owner).map((channel) => `${channel.prefix}*`).join(', ');
+  return INKBOX_WEBHOOK_CHANNELS.filter((channel) => channel.owner === owner)
+    .map((channel) => `${channel.prefix}*`)
+    .join(', ');
 }
 
 /** Groups event types by channel, keeping the order of first appearance. Every type must have a channel. */
@@ -111,12 +128,17 @@ export function groupByChannel(eventTypes: readonly string[]): Map<InkboxWebhook
  * strings, `phone.incoming_call`, a type of no known channel, a type the `owner` cannot subscribe to,
  * or (with `singleChannel`) types of more than one channel.
  */
-export function eventTypesProblem(value: unknown, options: { owner?: InkboxWebhookOwnerKind; singleChannel?: boolean; name?: string } = {}): string | undefined {
+export function eventTypesProblem(
+  value: unknown,
+  options: { owner?: InkboxWebhookOwnerKind; singleChannel?: boolean; name?: string } = {},
+): string | undefined {
   const name = options.name ?? 'eventTypes';
-  if (!Array.isArray(value) || value.length === 0) return `${name} must be a non-empty list of event types such as "message.received".`;
+  if (!Array.isArray(value) || value.length === 0)
+    return `${name} must be a non-empty list of event types such as "message.received".`;
   const seen = new Set<string>();
   for (const type of value as unknown[]) {
-    if (typeof type !== 'string' || type.trim() === '') return `${name} must hold only non-empty strings (got ${JSON.stringify(type)}).`;
+    if (typeof type !== 'string' || type.trim() === '')
+      return `${name} must hold only non-empty strings (got ${JSON.stringify(type)}).`;
     if (seen.has(type)) return `${name} lists "${type}" more than once; each event type must appear once.`;
     seen.add(type);
     const problem = eventTypeProblem(type, options.owner);
@@ -145,9 +167,11 @@ function eventTypeProblem(type: string, owner: InkboxWebhookOwnerKind | undefine
 
 /** What is wrong with a context configuration, if anything (classes `email`, `texts`, `calls`; count 1–50 or window 1–168 h). */
 export function contextConfigProblem(config: unknown, name = 'contextConfig'): string | undefined {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return `${name} must be an object such as { email: { mode: 'count', count: 10 } }.`;
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    return `${name} must be an object such as { email: { mode: 'count', count: 10 } }.`;
   for (const [klass, entry] of Object.entries(config)) {
-    if (!CONTEXT_CLASSES.includes(klass)) return `${name} has an unknown class "${klass}" (allowed: ${CONTEXT_CLASSES.join(', ')}).`;
+    if (!CONTEXT_CLASSES.includes(klass))
+      return `${name} has an unknown class "${klass}" (allowed: ${CONTEXT_CLASSES.join(', ')}).`;
     if (entry === null || entry === undefined) continue;
     const problem = contextEntryProblem(`${name}.${klass}`, entry);
     if (problem) return problem;
@@ -156,7 +180,10 @@ export function contextConfigProblem(config: unknown, name = 'contextConfig'): s
 }
 
 function contextEntryProblem(where: string, entry: unknown): string | undefined {
-  const fields = (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry : {}) as Record<string, unknown>;
+  const fields = (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry : {}) as Record<
+    string,
+    unknown
+  >;
   const limits = typeof fields.mode === 'string' ? CONTEXT_LIMITS[fields.mode] : undefined;
   if (!limits) return `${where} must be { mode: 'count', count } or { mode: 'window', hours }.`;
   const stray = Object.keys(fields).find((key) => key !== 'mode' && key !== limits.key);

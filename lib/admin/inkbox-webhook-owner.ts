@@ -1,5 +1,11 @@
 import { InkboxConfigurationError } from '../options/inkbox-options.js';
-import type { InkboxAgentIdentity, InkboxMailbox, InkboxPhoneNumber, InkboxSetWebhookUrlOptions, InkboxWebhookContextConfig } from './admin.types.js';
+import type {
+  InkboxAgentIdentity,
+  InkboxMailbox,
+  InkboxPhoneNumber,
+  InkboxSetWebhookUrlOptions,
+  InkboxWebhookContextConfig,
+} from './admin.types.js';
 import {
   INKBOX_WEBHOOK_CHANNELS,
   contextConfigProblem,
@@ -38,7 +44,10 @@ const OWNER_KEYS = { mailbox: 'mailbox', phoneNumber: 'phoneNumber', agentHandle
 /** Checks an owner argument (`'a@b'`, `{ mailbox }`, `{ phoneNumber }` or `{ agentHandle }`); throws `InkboxConfigurationError`. */
 export function parseWebhookOwner(owner: unknown): InkboxWebhookOwnerRef {
   if (typeof owner === 'string') return checkedOwner('mailbox', owner, 'the mailbox address');
-  const given = typeof owner === 'object' && owner !== null ? Object.keys(owner).filter((key) => (owner as Record<string, unknown>)[key] !== undefined) : [];
+  const given =
+    typeof owner === 'object' && owner !== null
+      ? Object.keys(owner).filter((key) => (owner as Record<string, unknown>)[key] !== undefined)
+      : [];
   const known = given.filter((key): key is keyof typeof OWNER_KEYS => key in OWNER_KEYS);
   if (known.length !== 1 || given.length !== 1) {
     throw new InkboxConfigurationError(
@@ -50,7 +59,8 @@ export function parseWebhookOwner(owner: unknown): InkboxWebhookOwnerRef {
 }
 
 function checkedOwner(kind: InkboxWebhookOwnerKind, value: unknown, name: string): InkboxWebhookOwnerRef {
-  if (typeof value !== 'string' || value.trim() === '') throw new InkboxConfigurationError(`${name} must be a non-empty string.`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InkboxConfigurationError(`${name} must be a non-empty string.`);
   if (kind === 'phoneNumber' && !isE164(value)) {
     throw new InkboxConfigurationError(`phoneNumber must be in E.164 form, such as +15551230000 (got "${value}").`);
   }
@@ -67,7 +77,9 @@ function describeOwner(owner: unknown): string {
 /** Checks an E.164 phone number argument; throws `InkboxConfigurationError`. */
 export function requirePhoneNumber(value: unknown, name = 'phoneNumber'): asserts value is string {
   if (typeof value !== 'string' || !isE164(value)) {
-    throw new InkboxConfigurationError(`${name} must be a phone number in E.164 form, such as +15551230000 (got ${JSON.stringify(value)}).`);
+    throw new InkboxConfigurationError(
+      `${name} must be a phone number in E.164 form, such as +15551230000 (got ${JSON.stringify(value)}).`,
+    );
   }
 }
 
@@ -85,8 +97,12 @@ export function planWebhook(kind: InkboxWebhookOwnerKind, options: InkboxSetWebh
     const contextProblem = contextConfigProblem(contextConfig);
     if (contextProblem) throw new InkboxConfigurationError(contextProblem);
     if (![...channels.keys()].some((channel) => channel.carriesContext)) {
-      const carriers = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.carriesContext).map((c) => `${c.prefix}*`).join(', ');
-      throw new InkboxConfigurationError(`contextConfig applies only to ${carriers} events, and none of the event types is one (A2A subscriptions refuse it).`);
+      const carriers = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.carriesContext)
+        .map((c) => `${c.prefix}*`)
+        .join(', ');
+      throw new InkboxConfigurationError(
+        `contextConfig applies only to ${carriers} events, and none of the event types is one (A2A subscriptions refuse it).`,
+      );
     }
   }
   return { channels, contextConfig };

@@ -1,4 +1,10 @@
-import { RequestMethod, VERSION_NEUTRAL, VersioningType, type ControllerOptions, type VersioningOptions } from '@nestjs/common';
+import {
+  RequestMethod,
+  VERSION_NEUTRAL,
+  VersioningType,
+  type ControllerOptions,
+  type VersioningOptions,
+} from '@nestjs/common';
 import type { InkboxRoute } from '../receiver/inkbox-route.interface.js';
 
 /** A global prefix exclusion as Nest keeps it (only the parts used here). */
@@ -30,10 +36,14 @@ const trimSlashes = (value: string): string => value.replace(/^\/+|\/+$/g, '');
 export function buildInkboxWebhookUrl(parts: InkboxWebhookUrlParts): string {
   const path = trimSlashes(parts.route.path);
   if (/(^|\/):|[*{]/.test(path)) {
-    throw new Error(`the webhook path "${path}" has parameters; call setWebhookUrl yourself with the full URL of each mailbox.`);
+    throw new Error(
+      `the webhook path "${path}" has parameters; call setWebhookUrl yourself with the full URL of each mailbox.`,
+    );
   }
   const prefix = isExcluded(path, parts.globalPrefixExclude) ? '' : trimSlashes(parts.globalPrefix ?? '');
-  const segments = [prefix, uriVersionSegment(parts.route.version, parts.versioning), path].filter((segment) => segment !== '');
+  const segments = [prefix, uriVersionSegment(parts.route.version, parts.versioning), path].filter(
+    (segment) => segment !== '',
+  );
   return `${parts.publicUrl.replace(/\/+$/, '')}/${segments.join('/')}`;
 }
 
@@ -45,12 +55,16 @@ export function displayUrl(url: string): string {
 function isExcluded(path: string, exclude: readonly unknown[] | undefined): boolean {
   return (exclude ?? []).some((entry) => {
     const { pathRegex, requestMethod } = (entry ?? {}) as ExcludedRoute;
-    const coversPost = requestMethod === undefined || requestMethod === RequestMethod.ALL || requestMethod === RequestMethod.POST;
+    const coversPost =
+      requestMethod === undefined || requestMethod === RequestMethod.ALL || requestMethod === RequestMethod.POST;
     return coversPost && pathRegex instanceof RegExp && pathRegex.test(`/${path}`);
   });
 }
 
-function uriVersionSegment(routeVersion: ControllerOptions['version'], versioning: VersioningOptions | undefined): string {
+function uriVersionSegment(
+  routeVersion: ControllerOptions['version'],
+  versioning: VersioningOptions | undefined,
+): string {
   if (!versioning || versioning.type !== VersioningType.URI) return '';
   const version = routeVersion ?? versioning.defaultVersion;
   const versions = Array.isArray(version) ? version : [version];

@@ -2,9 +2,17 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type 
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROUTE } from '../inkbox.constants.js';
-import type { ResolvedInkboxOptions, ResolvedInkboxRegisterWebhooks } from '../options/inkbox-module-options.interface.js';
+import type {
+  ResolvedInkboxOptions,
+  ResolvedInkboxRegisterWebhooks,
+} from '../options/inkbox-module-options.interface.js';
 import type { InkboxRoute } from '../receiver/inkbox-route.interface.js';
-import type { InkboxSetWebhookUrlResult, InkboxWebhookOwner, InkboxWebhookOwnerKind, InkboxWebhookRegistration } from './admin.types.js';
+import type {
+  InkboxSetWebhookUrlResult,
+  InkboxWebhookOwner,
+  InkboxWebhookOwnerKind,
+  InkboxWebhookRegistration,
+} from './admin.types.js';
 import { InkboxAdminService } from './inkbox-admin.service.js';
 import { channelOf } from './inkbox-webhook-channels.js';
 import { buildInkboxWebhookUrl, displayUrl } from './inkbox-webhook-url.js';
@@ -67,7 +75,9 @@ export class InkboxWebhookRegistrar implements OnModuleInit, OnApplicationShutdo
     }
     const listen$ = (this.adapterHost as { listen$?: HttpAdapterHost['listen$'] } | undefined)?.listen$;
     if (!listen$) {
-      this.logger.warn('registerWebhooks needs @nestjs/core 11.1.4 or later (to know when the app is listening); call InkboxAdminService.setWebhookUrl after app.listen() instead.');
+      this.logger.warn(
+        'registerWebhooks needs @nestjs/core 11.1.4 or later (to know when the app is listening); call InkboxAdminService.setWebhookUrl after app.listen() instead.',
+      );
       this.settle([]);
       return;
     }
@@ -93,17 +103,32 @@ export class InkboxWebhookRegistrar implements OnModuleInit, OnApplicationShutdo
     const outcomes: InkboxWebhookRegistration[] = [];
     const webhookUrl = this.urlFor(register.publicUrl, this.route);
     for (const task of ownerTasks(register)) {
-      outcomes.push(typeof webhookUrl === 'string' ? await this.registerOwner(task, webhookUrl, register.eventTypes) : { ...task, url: '', ok: false, error: webhookUrl });
+      outcomes.push(
+        typeof webhookUrl === 'string'
+          ? await this.registerOwner(task, webhookUrl, register.eventTypes)
+          : { ...task, url: '', ok: false, error: webhookUrl },
+      );
     }
-    const incomingRoute: InkboxRoute = { path: this.route.incomingCallPath ?? FALLBACK_INCOMING_CALL_PATH, version: this.route.version };
+    const incomingRoute: InkboxRoute = {
+      path: this.route.incomingCallPath ?? FALLBACK_INCOMING_CALL_PATH,
+      version: this.route.version,
+    };
     const incomingUrl = this.urlFor(register.publicUrl, incomingRoute);
     for (const owner of register.incomingCalls) {
-      outcomes.push(typeof incomingUrl === 'string' ? await this.registerIncomingCall(owner, incomingUrl) : { kind: 'incomingCall', owner, url: '', ok: false, error: incomingUrl });
+      outcomes.push(
+        typeof incomingUrl === 'string'
+          ? await this.registerIncomingCall(owner, incomingUrl)
+          : { kind: 'incomingCall', owner, url: '', ok: false, error: incomingUrl },
+      );
     }
     this.settle(outcomes);
   }
 
-  private async registerOwner(task: OwnerTask, url: string, eventTypes: readonly string[] | undefined): Promise<InkboxWebhookRegistration> {
+  private async registerOwner(
+    task: OwnerTask,
+    url: string,
+    eventTypes: readonly string[] | undefined,
+  ): Promise<InkboxWebhookRegistration> {
     try {
       const owned = eventTypes?.filter((type) => channelOf(type)?.owner === task.kind);
       const result = await this.admin.setWebhookUrl(OWNER_FORMS[task.kind](task.owner), url, { eventTypes: owned });
@@ -124,14 +149,21 @@ export class InkboxWebhookRegistrar implements OnModuleInit, OnApplicationShutdo
     }
   }
 
-  private failure(task: OwnerTask | { kind: 'incomingCall'; owner: string }, url: string, error: unknown, what: string): InkboxWebhookRegistration {
+  private failure(
+    task: OwnerTask | { kind: 'incomingCall'; owner: string },
+    url: string,
+    error: unknown,
+    what: string,
+  ): InkboxWebhookRegistration {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.logger.error(`Could not send ${what} of ${task.owner} to ${displayUrl(url)}: ${failure.message}`);
     return { ...task, url, ok: false, error: failure };
   }
 
   private reportSuccess(owner: string, url: string, result: InkboxSetWebhookUrlResult): void {
-    const how = result.subscription ? `${result.subscriptions.map((s) => s.id).join(', ')} ${result.action}` : 'mailbox webhook_url set';
+    const how = result.subscription
+      ? `${result.subscriptions.map((s) => s.id).join(', ')} ${result.action}`
+      : 'mailbox webhook_url set';
     this.logger.log(`Inkbox sends the events of ${owner} to ${displayUrl(url)} (subscription ${how}).`);
     if (result.signingKey) {
       this.logger.warn(

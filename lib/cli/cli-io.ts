@@ -42,7 +42,8 @@ export function createCliIo(streams: CliStreams, env: Readonly<Record<string, st
   const secrets = new Set<string>();
   const redact = (text: string): string => {
     let result = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join('[redacted]');
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+      result = result.split(secret).join('[redacted]');
     return result;
   };
   return {
@@ -71,7 +72,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     const code = (error as { code?: unknown }).code ?? (cause as { code?: unknown } | undefined)?.code;
-    const causeText = cause instanceof Error && cause.message && !error.message.includes(cause.message) ? ` (${cause.message})` : '';
+    const causeText =
+      cause instanceof Error && cause.message && !error.message.includes(cause.message) ? ` (${cause.message})` : '';
     return `${error.message}${causeText}${typeof code === 'string' && !error.message.includes(code) && !causeText.includes(code) ? ` [${code}]` : ''}`;
   }
   return String(error);

@@ -9,13 +9,17 @@ export function readFileOption(path: string, option: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new CliUsageError(`${option} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}.`);
+    throw new CliUsageError(
+      `${option} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}.`,
+    );
   }
 }
 
 /** Reads a JSON object from a file (for `--data`). */
 export function readJsonObject(path: string, option: string): Record<string, unknown> {
-  const text = readFileOption(path, option).toString('utf8').replace(/^\uFEFF/, '');
+  const text = readFileOption(path, option)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,19 +47,27 @@ export function parseSetValue(text: string): unknown {
  */
 export function applyAssignment(target: Record<string, unknown>, assignment: string): void {
   const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new CliUsageError(`--set needs path=value, e.g. --set data.message.subject=Hello (got "${assignment}").`);
+  if (eq <= 0)
+    throw new CliUsageError(`--set needs path=value, e.g. --set data.message.subject=Hello (got "${assignment}").`);
   const path = assignment.slice(0, eq).trim();
   const segments = path.split('.');
-  if (segments.some((s) => s === '' || FORBIDDEN_SEGMENTS.has(s))) throw new CliUsageError(`--set: "${path}" is not a usable path.`);
+  if (segments.some((s) => s === '' || FORBIDDEN_SEGMENTS.has(s)))
+    throw new CliUsageError(`--set: "${path}" is not a usable path.`);
   const value = parseSetValue(assignment.slice(eq + 1));
   let node: Record<string, unknown> | unknown[] = target;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const last = i === segments.length - 1;
     if (Array.isArray(node)) {
-      if (!/^\d+$/.test(segment)) throw new CliUsageError(`--set: "${segments.slice(0, i).join('.')}" is a list; index it with a number (got "${segment}").`);
+      if (!/^\d+$/.test(segment))
+        throw new CliUsageError(
+          `--set: "${segments.slice(0, i).join('.')}" is a list; index it with a number (got "${segment}").`,
+        );
       const index = Number(segment);
-      if (index > node.length) throw new CliUsageError(`--set: ${segments.slice(0, i).join('.')} has ${node.length} items; cannot set item ${index}.`);
+      if (index > node.length)
+        throw new CliUsageError(
+          `--set: ${segments.slice(0, i).join('.')} has ${node.length} items; cannot set item ${index}.`,
+        );
       if (last) node[index] = value;
       else node = descend(node, index, segments, i);
     } else {
@@ -65,7 +77,12 @@ export function applyAssignment(target: Record<string, unknown>, assignment: str
   }
 }
 
-function descend(node: Record<string, unknown> | unknown[], key: string | number, segments: string[], i: number): Record<string, unknown> | unknown[] {
+function descend(
+  node: Record<string, unknown> | unknown[],
+  key: string | number,
+  segments: string[],
+  i: number,
+): Record<string, unknown> | unknown[] {
   const container = node as Record<string | number, unknown>;
   const next = container[key];
   if (next !== null && typeof next === 'object') return next as Record<string, unknown> | unknown[];
@@ -91,7 +108,8 @@ export function parseHeadersText(text: string, option = '--headers'): Record<str
     } catch (error) {
       throw new CliUsageError(`${option}: the file looks like JSON but does not parse: ${(error as Error).message}`);
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CliUsageError(`${option}: the JSON must be an object of header names to values.`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new CliUsageError(`${option}: the JSON must be an object of header names to values.`);
     const headers: Record<string, string | string[]> = {};
     for (const [name, raw] of Object.entries(value)) {
       if (typeof raw === 'string' || typeof raw === 'number') headers[name] = String(raw);
@@ -121,7 +139,10 @@ export function parseMoment(text: string, option: string): number {
   const value = text.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new CliUsageError(`${option} must be unix seconds or an ISO-8601 time such as 2026-05-17T09:30:00Z (got "${text}").`);
+  if (Number.isNaN(ms))
+    throw new CliUsageError(
+      `${option} must be unix seconds or an ISO-8601 time such as 2026-05-17T09:30:00Z (got "${text}").`,
+    );
   return ms;
 }
 
@@ -144,6 +165,7 @@ export function parseSince(text: string, now: number): Date {
 /** Parses a whole number option within bounds. */
 export function parseWholeNumber(text: string | undefined, option: string, min: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new CliUsageError(`${option} must be a whole number of at least ${min} (got "${text}").`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min)
+    throw new CliUsageError(`${option} must be a whole number of at least ${min} (got "${text}").`);
   return Number(text);
 }

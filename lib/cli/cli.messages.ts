@@ -12,7 +12,8 @@ export const CLI_MESSAGES = {
     'check the clock, or the --timestamp you passed).',
   connectionRefusedHint: 'Is the app running, and listening on that host and port?',
   noApiKey: 'no API key: set the INKBOX_API_KEY environment variable or pass --api-key <key>.',
-  sinceRequired: '--since is required: a duration back from now (90s, 30m, 6h, 2d, 1w), unix seconds, or an ISO-8601 time such as 2026-05-17T09:00:00Z.',
+  sinceRequired:
+    '--since is required: a duration back from now (90s, 30m, 6h, 2d, 1w), unix seconds, or an ISO-8601 time such as 2026-05-17T09:00:00Z.',
   noNestCommon:
     'nestjs-inkbox replay-failed: @nestjs/common is not installed here. Run the command from your Nest project (npx nestjs-inkbox …).',
 } as const;

@@ -5,6 +5,8 @@
  */
 import { runInkboxCli } from './run-cli.js';
 
-void runInkboxCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, process.env).then((code) => {
-  process.exitCode = code;
-});
+void runInkboxCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+);

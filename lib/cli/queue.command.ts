@@ -49,7 +49,8 @@ export async function runQueue(args: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   const [action, ...rest] = positionals;
-  if (action !== 'stats' && action !== 'failed' && action !== 'retry') throw new CliUsageError('say what to do: queue stats, queue failed or queue retry.');
+  if (action !== 'stats' && action !== 'failed' && action !== 'retry')
+    throw new CliUsageError('say what to do: queue stats, queue failed or queue retry.');
   if (rest.length > 0) throw new CliUsageError(`unexpected argument "${rest[0]}".`);
   const url = values['redis-url'] || io.env.REDIS_URL;
   if (!url) throw new CliUsageError('no Redis: pass --redis-url <url> or set REDIS_URL.');
@@ -57,7 +58,13 @@ export async function runQueue(args: string[], io: CliIo): Promise<number> {
   const limit = parseWholeNumber(values.limit, '--limit', 1) ?? 20;
   const { Queue } = loadBullMq();
   const queue = new Queue(values.queue || 'inkbox', {
-    connection: { url, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000, retryStrategy: () => null },
+    connection: {
+      url,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 5_000,
+      retryStrategy: () => null,
+    },
     ...(values.prefix ? { prefix: values.prefix } : {}),
   });
   queue.on('error', () => undefined); // reported by the failing call below
@@ -65,15 +72,29 @@ export async function runQueue(args: string[], io: CliIo): Promise<number> {
     const inspector = new InkboxQueueInspector(queue);
     if (action === 'stats') {
       const counts = await inspector.counts();
-      io.out(values.json ? `${JSON.stringify(counts)}\n` : `${Object.entries(counts).map(([k, v]) => `${k.padEnd(10)} ${v}`).join('\n')}\n`);
+      io.out(
+        values.json
+          ? `${JSON.stringify(counts)}\n`
+          : `${Object.entries(counts)
+              .map(([k, v]) => `${k.padEnd(10)} ${v}`)
+              .join('\n')}\n`,
+      );
     } else if (action === 'failed') {
       const failed = await inspector.failed(limit);
       if (values.json) io.out(`${JSON.stringify(failed)}\n`);
       else if (failed.length === 0) io.out('no failed jobs\n');
-      else for (const f of failed) io.out(`${f.eventId}  ${f.eventType}  attempts ${f.attempts}  ${f.failedAt?.toISOString() ?? ''}\n  ${f.lastError}\n`);
+      else
+        for (const f of failed)
+          io.out(
+            `${f.eventId}  ${f.eventType}  attempts ${f.attempts}  ${f.failedAt?.toISOString() ?? ''}\n  ${f.lastError}\n`,
+          );
     } else {
       const result = await inspector.retryFailed(values.event);
-      io.out(values.json ? `${JSON.stringify(result)}\n` : `retried ${result.retried} failed job${result.retried === 1 ? '' : 's'}\n`);
+      io.out(
+        values.json
+          ? `${JSON.stringify(result)}\n`
+          : `retried ${result.retried} failed job${result.retried === 1 ? '' : 's'}\n`,
+      );
     }
     return EXIT_OK;
   } finally {

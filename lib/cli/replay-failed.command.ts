@@ -89,7 +89,9 @@ export function parseReplayFailedCommand(args: string[], io: CliIo): ReplayReque
   if (values.since === undefined) throw new CliUsageError(CLI_MESSAGES.sinceRequired);
   const apiBaseUrl = values['api-base-url'] || io.env.INKBOX_API_BASE_URL || DEFAULT_API_BASE_URL;
   if (!/^https?:\/\/[^/]/.test(apiBaseUrl)) {
-    throw new CliUsageError(`--api-base-url must be an absolute http(s) URL such as ${DEFAULT_API_BASE_URL} (got "${apiBaseUrl}").`);
+    throw new CliUsageError(
+      `--api-base-url must be an absolute http(s) URL such as ${DEFAULT_API_BASE_URL} (got "${apiBaseUrl}").`,
+    );
   }
   return {
     apiKey,
@@ -112,7 +114,11 @@ async function createAdminService(request: ReplayRequest): Promise<AdminService>
   const admin = typeof loaded.InkboxAdminService === 'function' ? loaded : loaded.default!;
   const { resolveInkboxOptions } = await import('../options/inkbox-options.js');
   // The admin client needs no signing key; an empty resolver satisfies the module options.
-  const options = resolveInkboxOptions({ signingKey: () => [], apiKey: request.apiKey, apiBaseUrl: request.apiBaseUrl });
+  const options = resolveInkboxOptions({
+    signingKey: () => [],
+    apiKey: request.apiKey,
+    apiBaseUrl: request.apiBaseUrl,
+  });
   return new admin.InkboxAdminService(options);
 }
 
@@ -163,7 +169,9 @@ function printJson(request: ReplayRequest, result: InkboxReplayFailedDeliveriesR
   }));
   const failed = result.failed.map((f) => ({ ...entry(f.delivery), reason: f.reason }));
   const skipped = result.skipped.map((s) => ({ ...entry(s.delivery), reason: s.reason }));
-  io.out(`${JSON.stringify({ ok: failed.length === 0, since: request.since.toISOString(), replayed, failed, skipped })}\n`);
+  io.out(
+    `${JSON.stringify({ ok: failed.length === 0, since: request.since.toISOString(), replayed, failed, skipped })}\n`,
+  );
 }
 
 function printText(result: InkboxReplayFailedDeliveriesResult, io: CliIo): void {
@@ -198,6 +206,7 @@ export async function runReplayFailed(args: string[], io: CliIo): Promise<number
     io.out(REPLAY_FAILED_HELP);
     return EXIT_OK;
   }
-  if (!request.json) io.out(`Replaying failed deliveries since ${request.since.toISOString()} (${request.apiBaseUrl})\n\n`);
+  if (!request.json)
+    io.out(`Replaying failed deliveries since ${request.since.toISOString()} (${request.apiBaseUrl})\n\n`);
   return printReplayOutcome(request, await runReplayFailedRequest(request, io), io);
 }

@@ -1,5 +1,15 @@
 import { NESTJS_INKBOX_VERSION } from '../admin/version.js';
-import { CliUsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, createCliIo, describeError, splitKeys, type CliIo, type CliStreams } from './cli-io.js';
+import {
+  CliUsageError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  createCliIo,
+  describeError,
+  splitKeys,
+  type CliIo,
+  type CliStreams,
+} from './cli-io.js';
 import { runQueue } from './queue.command.js';
 import { runReplayFailed } from './replay-failed.command.js';
 import { runSend } from './send.command.js';
@@ -37,9 +47,14 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
  * Runs the `nestjs-inkbox` command line with `argv` (without `node` and the script path) and
  * resolves with the exit code. Never throws: errors are printed to `streams.stderr`.
  */
-export async function runInkboxCli(argv: readonly string[], streams: CliStreams, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+export async function runInkboxCli(
+  argv: readonly string[],
+  streams: CliStreams,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
   const io = createCliIo(streams, env);
-  for (const key of [...splitKeys(env.INKBOX_SIGNING_KEY), ...(env.INKBOX_API_KEY ? [env.INKBOX_API_KEY] : [])]) io.addSecret(key);
+  for (const key of [...splitKeys(env.INKBOX_SIGNING_KEY), ...(env.INKBOX_API_KEY ? [env.INKBOX_API_KEY] : [])])
+    io.addSecret(key);
   // Keys given as arguments are redacted before anything can be printed, even a parse error.
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -50,7 +65,8 @@ export async function runInkboxCli(argv: readonly string[], streams: CliStreams,
   }
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    if (command === 'help' && rest[0] !== undefined && COMMANDS[rest[0]]) return runInkboxCli([rest[0], '--help'], streams, env);
+    if (command === 'help' && rest[0] !== undefined && COMMANDS[rest[0]])
+      return runInkboxCli([rest[0], '--help'], streams, env);
     io.out(MAIN_HELP);
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
@@ -60,13 +76,16 @@ export async function runInkboxCli(argv: readonly string[], streams: CliStreams,
   }
   const run = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) {
-    io.err(`nestjs-inkbox: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. See nestjs-inkbox --help.\n`);
+    io.err(
+      `nestjs-inkbox: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. See nestjs-inkbox --help.\n`,
+    );
     return EXIT_USAGE;
   }
   try {
     return await run(rest, io);
   } catch (error) {
-    const usage = error instanceof CliUsageError || (error as { code?: unknown })?.code?.toString().startsWith('ERR_PARSE_ARGS');
+    const usage =
+      error instanceof CliUsageError || (error as { code?: unknown })?.code?.toString().startsWith('ERR_PARSE_ARGS');
     io.err(`nestjs-inkbox ${command}: ${describeError(error)}\n`);
     if (usage) {
       io.err(`See nestjs-inkbox ${command} --help.\n`);

@@ -80,15 +80,20 @@ interface PreparedBody {
 interface SendRequest {
   url: URL;
   prepared: PreparedBody;
-  options: { signingKey: string; requestId?: string; timestamp?: string; headers: Record<string, string>; timeoutMs: number };
+  options: {
+    signingKey: string;
+    requestId?: string;
+    timestamp?: string;
+    headers: Record<string, string>;
+    timeoutMs: number;
+  };
   json: boolean;
   dryRun: boolean;
 }
 
 /** What came of a `send`. */
 type SendOutcome =
-  | { kind: 'answered'; response: InkboxDeliveryResponse; durationMs: number }
-  | { kind: 'unreachable'; message: string };
+  { kind: 'answered'; response: InkboxDeliveryResponse; durationMs: number } | { kind: 'unreachable'; message: string };
 
 // ------------------------------------------------------------------ parse
 
@@ -130,7 +135,8 @@ function describeFile(raw: Buffer, positionals: string[]): PreparedBody {
 }
 
 function prepareBody(positionals: string[], values: SendValues): PreparedBody {
-  if (positionals.length > 1) throw new CliUsageError(`send takes one event type (got ${positionals.length} arguments).`);
+  if (positionals.length > 1)
+    throw new CliUsageError(`send takes one event type (got ${positionals.length} arguments).`);
   if (values.body !== undefined) {
     if (values.data !== undefined || (values.set ?? []).length > 0) {
       throw new CliUsageError('--body sends a file unchanged: it cannot be combined with --data or --set.');
@@ -140,11 +146,13 @@ function prepareBody(positionals: string[], values: SendValues): PreparedBody {
   const data = values.data !== undefined ? readJsonObject(values.data, '--data') : undefined;
   const fromData = typeof data?.event_type === 'string' ? data.event_type : undefined;
   const type = positionals[0] ?? fromData;
-  if (type === undefined) throw new CliUsageError(`send needs an event type, one of: ${INKBOX_EVENT_TYPES.join(', ')}.`);
+  if (type === undefined)
+    throw new CliUsageError(`send needs an event type, one of: ${INKBOX_EVENT_TYPES.join(', ')}.`);
   if (fromData !== undefined && fromData !== type) {
     throw new CliUsageError(`the event type ${type} differs from the "event_type" of --data (${fromData}).`);
   }
-  if (!isCreatableInkboxEventType(type)) throw new CliUsageError(CLI_MESSAGES.unknownEventType(type, INKBOX_EVENT_TYPES));
+  if (!isCreatableInkboxEventType(type))
+    throw new CliUsageError(CLI_MESSAGES.unknownEventType(type, INKBOX_EVENT_TYPES));
   const event = createInkboxEvent(type, data as never) as unknown as Record<string, unknown>;
   for (const assignment of values.set ?? []) applyAssignment(event, assignment);
   return {
@@ -165,12 +173,15 @@ function parseHeaderOptions(list: string[] | undefined): Record<string, string> 
 }
 
 function parseUrl(value: string | undefined, dryRun: boolean, incomingCall: boolean): URL {
-  if (value === undefined && !dryRun) throw new CliUsageError('--url is required, e.g. --url http://localhost:3000/inkbox/webhooks');
+  if (value === undefined && !dryRun)
+    throw new CliUsageError('--url is required, e.g. --url http://localhost:3000/inkbox/webhooks');
   let url: URL;
   try {
     url = new URL(value ?? 'http://localhost:3000');
   } catch {
-    throw new CliUsageError(`--url "${value}" is not a URL; write it in full, e.g. http://localhost:3000/inkbox/webhooks`);
+    throw new CliUsageError(
+      `--url "${value}" is not a URL; write it in full, e.g. http://localhost:3000/inkbox/webhooks`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliUsageError(`--url must be an http or https URL (got ${url.protocol}).`);
@@ -236,7 +247,11 @@ export function summarizeAnswer(response: InkboxDeliveryResponse): string {
   const type = String(response.headers['content-type'] ?? '');
   if (/html/i.test(type) || /^\s*</.test(text)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    const body = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    const body = text
+      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     const gist = title || body.slice(0, 120);
     return `(an HTML page of ${Buffer.byteLength(text)} bytes${gist ? `: "${gist}"` : ''})`;
   }
@@ -248,7 +263,12 @@ function printDryRun(request: SendRequest, io: CliIo): void {
   const signed = signInkboxWebhook(request.prepared.body, request.options);
   const sent = mergeInkboxHeaders(signed.headers, request.options.headers);
   if (request.json) io.out(`${JSON.stringify({ headers: sent, body: signed.body })}\n`);
-  else io.out(`${Object.entries(sent).map(([n, v]) => `${n}: ${v}`).join('\n')}\n\n${signed.body}\n`);
+  else
+    io.out(
+      `${Object.entries(sent)
+        .map(([n, v]) => `${n}: ${v}`)
+        .join('\n')}\n\n${signed.body}\n`,
+    );
 }
 
 function eventSummary(request: SendRequest): { type: string | null; id: string | null } {
@@ -258,7 +278,8 @@ function eventSummary(request: SendRequest): { type: string | null; id: string |
 /** The decision of an incoming-call answer, in words (Inkbox declines the call on anything but a valid one). */
 function describeDecision(response: InkboxDeliveryResponse): string {
   const { action, client_websocket_url: url } = response.body ?? {};
-  if (action === 'answer') return `decision: answer${typeof url === 'string' ? ` (stream to ${url})` : " (stream to the number's configured URL)"}`;
+  if (action === 'answer')
+    return `decision: answer${typeof url === 'string' ? ` (stream to ${url})` : " (stream to the number's configured URL)"}`;
   if (action === 'reject') return 'decision: reject';
   return 'decision: none that Inkbox accepts (the call would be declined)';
 }

@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_TOLERANCE_SECONDS, INKBOX_REQUEST_ID_HEADER, INKBOX_SIGNATURE_HEADER, INKBOX_TIMESTAMP_HEADER } from '../inkbox.constants.js';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  INKBOX_REQUEST_ID_HEADER,
+  INKBOX_SIGNATURE_HEADER,
+  INKBOX_TIMESTAMP_HEADER,
+} from '../inkbox.constants.js';
 import { formatInkboxDuration } from '../signature/inkbox-duration.js';
 import { readInkboxHeader, verifyInkboxSignature, type InkboxSignatureResult } from '../signature/inkbox-signature.js';
 import { CliUsageError, EXIT_FAILURE, EXIT_OK, splitKeys, type CliIo } from './cli-io.js';
@@ -44,11 +49,13 @@ const VERIFY_HINTS = {
   finalNewline:
     'The signature matches once the final newline of the body file is removed: ' +
     'the file has a newline the request did not have.',
-  noInkboxHeaders: 'The headers file has no X-Inkbox-* header at all: was it captured before a proxy or framework removed them?',
+  noInkboxHeaders:
+    'The headers file has no X-Inkbox-* header at all: was it captured before a proxy or framework removed them?',
   capturedTooOld:
     'A captured delivery is old by the time you check it: pass --now <time it was received> to check the window then. ' +
     'If it failed when it arrived, the server clock or a slow queue in front of the app is the cause.',
-  tooOldAtNow: 'The delivery was already too old at --now: a queue or retry held it back, or the server clock is behind.',
+  tooOldAtNow:
+    'The delivery was already too old at --now: a queue or retry held it back, or the server clock is behind.',
   inFuture: "The signing time is ahead of the clock: this server's clock is probably behind (check NTP).",
   wrongKeyOrBody:
     'Either the key is not the one that signed this delivery (signing keys belong to an agent identity: use the key ' +
@@ -62,7 +69,14 @@ interface Check {
   detail: string;
 }
 
-const HEADER_REASONS = new Set(['missing_request_id', 'missing_timestamp', 'missing_signature', 'malformed_request_id', 'malformed_timestamp', 'malformed_signature']);
+const HEADER_REASONS = new Set([
+  'missing_request_id',
+  'missing_timestamp',
+  'missing_signature',
+  'malformed_request_id',
+  'malformed_timestamp',
+  'malformed_signature',
+]);
 
 function iso(seconds: number): string {
   const date = new Date(seconds * 1000);
@@ -84,7 +98,10 @@ function alterations(body: Buffer): Array<{ body: Buffer; hint: string }> {
     trimmed = trimmed.subarray(3);
     out.push({ body: trimmed, hint: VERIFY_HINTS.byteOrderMark });
   }
-  const withoutNewline = trimmed.subarray(0, trimmed.length - (trimmed.toString('latin1').match(/(\r?\n)+$/)?.[0].length ?? 0));
+  const withoutNewline = trimmed.subarray(
+    0,
+    trimmed.length - (trimmed.toString('latin1').match(/(\r?\n)+$/)?.[0].length ?? 0),
+  );
   if (withoutNewline.length !== trimmed.length) {
     out.push({ body: withoutNewline, hint: VERIFY_HINTS.finalNewline });
   }
@@ -116,7 +133,9 @@ function readKeys(given: string[] | undefined, io: CliIo): string[] {
   const keys = (given ?? []).filter((k) => k !== '');
   if (keys.length === 0) keys.push(...splitKeys(io.env.INKBOX_SIGNING_KEY));
   if (keys.length === 0) {
-    throw new CliUsageError('no signing key: pass --signing-key <key> (repeatable) or set the INKBOX_SIGNING_KEY environment variable.');
+    throw new CliUsageError(
+      'no signing key: pass --signing-key <key> (repeatable) or set the INKBOX_SIGNING_KEY environment variable.',
+    );
   }
   return keys;
 }
@@ -138,9 +157,11 @@ export function parseVerifyCommand(args: string[], io: CliIo): VerifyRequest | u
     },
   });
   if (values.help) return undefined;
-  if (positionals.length > 0) throw new CliUsageError(`verify takes no arguments besides options (got "${positionals[0]}").`);
+  if (positionals.length > 0)
+    throw new CliUsageError(`verify takes no arguments besides options (got "${positionals[0]}").`);
   const keys = readKeys(values['signing-key'], io);
-  if (values.headers === undefined) throw new CliUsageError('--headers <file> is required: the captured request headers.');
+  if (values.headers === undefined)
+    throw new CliUsageError('--headers <file> is required: the captured request headers.');
   if (values.body === undefined) throw new CliUsageError('--body <file> is required: the captured request body.');
   return {
     keys,
@@ -166,7 +187,12 @@ function headerChecks(request: VerifyRequest, message: string, hints: string[]):
   ];
 }
 
-function timestampCheck(request: VerifyRequest, result: InkboxSignatureResult, signedAt: number, hints: string[]): Check {
+function timestampCheck(
+  request: VerifyRequest,
+  result: InkboxSignatureResult,
+  signedAt: number,
+  hints: string[],
+): Check {
   const nowSeconds = Math.floor(request.now / 1000);
   const age = nowSeconds - signedAt;
   const when = age >= 0 ? `${span(age)} before the clock` : `${span(age)} after the clock`;
@@ -176,7 +202,11 @@ function timestampCheck(request: VerifyRequest, result: InkboxSignatureResult, s
   }
   if (result.reason === 'timestamp_in_future') hints.push(VERIFY_HINTS.inFuture);
   else hints.push(request.nowGiven ? VERIFY_HINTS.tooOldAtNow : VERIFY_HINTS.capturedTooOld);
-  return { name: 'timestamp', state: 'fail', detail: `signed ${iso(signedAt)}, ${when} (${iso(nowSeconds)}); at most ${tolerance} s are allowed` };
+  return {
+    name: 'timestamp',
+    state: 'fail',
+    detail: `signed ${iso(signedAt)}, ${when} (${iso(nowSeconds)}); at most ${tolerance} s are allowed`,
+  };
 }
 
 /** The signature on its own, at the signing time, so an old capture still says whether key and body are right. */
@@ -185,7 +215,8 @@ function signatureCheck(request: VerifyRequest, signedAt: number, hints: string[
   const atSigning = (rawBody: Buffer) =>
     verifyInkboxSignature({ rawBody, headers, signingKey: keys, toleranceSeconds, now: signedAt * 1000 });
   const result = atSigning(request.body);
-  if (result.ok) return { name: 'signature', state: 'ok', detail: `matches key ${result.keyIndex + 1} of ${keys.length}` };
+  if (result.ok)
+    return { name: 'signature', state: 'ok', detail: `matches key ${result.keyIndex + 1} of ${keys.length}` };
   const fix = alterations(request.body).find((a) => atSigning(a.body).ok);
   hints.push(fix ? fix.hint : VERIFY_HINTS.wrongKeyOrBody);
   return { name: 'signature', state: 'fail', detail: result.message };
@@ -222,7 +253,9 @@ export function printVerifyReport(request: VerifyRequest, report: VerifyReport, 
   if (request.json) {
     const failure = result.ok ? null : result;
     const keyIndex = result.ok ? result.keyIndex : null;
-    io.out(`${JSON.stringify({ ok: result.ok, reason: failure?.reason ?? null, message: failure?.message ?? null, checks, hints, keyIndex })}\n`);
+    io.out(
+      `${JSON.stringify({ ok: result.ok, reason: failure?.reason ?? null, message: failure?.message ?? null, checks, hints, keyIndex })}\n`,
+    );
     return result.ok ? EXIT_OK : EXIT_FAILURE;
   }
   const keys = request.keys.length === 1 ? '1 key' : `${request.keys.length} keys`;

@@ -3,13 +3,22 @@ import type { InkboxAgentIdentity } from '../events/dto/inkbox-agent-identity.dt
 import type { InkboxContact } from '../events/dto/inkbox-contact.dto.js';
 import type { PhoneIncomingCallEvent } from '../events/dto/phone-incoming-call-event.dto.js';
 import type { InkboxEventMap, InkboxEventType } from '../events/inkbox-event-types.js';
-import { a2aEventData, callEndedEventData, imessageEventData, incomingCallPayload, textEventData } from './inkbox-event-samples.js';
+import {
+  a2aEventData,
+  callEndedEventData,
+  imessageEventData,
+  incomingCallPayload,
+  textEventData,
+} from './inkbox-event-samples.js';
 
 /** Every type {@link createInkboxEvent} builds: the 21 event types and the synchronous `phone.incoming_call`. */
 export type InkboxCreatableEventType = InkboxEventType | 'phone.incoming_call';
 
 /** The flat `phone.incoming_call` payload as {@link createInkboxEvent} builds it. */
-export type InkboxIncomingCallPayload = PhoneIncomingCallEvent & { contacts: InkboxContact[]; agent_identities: InkboxAgentIdentity[] };
+export type InkboxIncomingCallPayload = PhoneIncomingCallEvent & {
+  contacts: InkboxContact[];
+  agent_identities: InkboxAgentIdentity[];
+};
 
 /**
  * A plain payload shaped like the class of `T` (what Inkbox sends, before parsing): the mail shape
@@ -53,14 +62,24 @@ export type InkboxMailEventPayload<T extends InkboxEventType> = {
       [extra: string]: unknown;
     };
     contacts: Array<{ bucket: string; address: string; id: string; name: string | null; memories?: string[] }>;
-    agent_identities: Array<{ bucket: string; address: string; id: string; agent_handle: string; display_name: string | null }>;
+    agent_identities: Array<{
+      bucket: string;
+      address: string;
+      id: string;
+      agent_handle: string;
+      display_name: string | null;
+    }>;
     [extra: string]: unknown;
   };
   [extra: string]: unknown;
 };
 
 /** Recursive partial: objects merge key by key; arrays and other values replace. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 const MAIL_SHAPE: Record<string, { direction: 'inbound' | 'outbound'; status: string }> = {
   'message.received': { direction: 'inbound', status: 'received' },
@@ -76,18 +95,37 @@ const MAIL_SHAPE: Record<string, { direction: 'inbound' | 'outbound'; status: st
  * building a payload loads no event class: usable where `reflect-metadata` is not loaded, as in the CLI.
  */
 const EVENT_TYPES = [
-  'message.received', 'message.sent', 'message.forwarded', 'message.delivered', 'message.bounced', 'message.failed',
-  'text.received', 'text.sent', 'text.delivered', 'text.delivery_failed', 'text.delivery_unconfirmed',
-  'imessage.received', 'imessage.reaction_received', 'imessage.sent', 'imessage.delivered', 'imessage.delivery_failed',
+  'message.received',
+  'message.sent',
+  'message.forwarded',
+  'message.delivered',
+  'message.bounced',
+  'message.failed',
+  'text.received',
+  'text.sent',
+  'text.delivered',
+  'text.delivery_failed',
+  'text.delivery_unconfirmed',
+  'imessage.received',
+  'imessage.reaction_received',
+  'imessage.sent',
+  'imessage.delivered',
+  'imessage.delivery_failed',
   'call.ended',
-  'a2a.task.created', 'a2a.task.message', 'a2a.task.canceled', 'a2a.sent_task.updated',
+  'a2a.task.created',
+  'a2a.task.message',
+  'a2a.task.canceled',
+  'a2a.sent_task.updated',
 ] as const satisfies readonly InkboxEventType[];
 // compile-time check that the list above names every event type of the table
 const EVERY_TYPE_LISTED: Exclude<InkboxEventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
 void EVERY_TYPE_LISTED;
 
 /** The types {@link createInkboxEvent} can build: every event type, then `phone.incoming_call`. */
-export const CREATABLE_INKBOX_EVENT_TYPES: readonly InkboxCreatableEventType[] = Object.freeze([...EVENT_TYPES, 'phone.incoming_call' as const]);
+export const CREATABLE_INKBOX_EVENT_TYPES: readonly InkboxCreatableEventType[] = Object.freeze([
+  ...EVENT_TYPES,
+  'phone.incoming_call' as const,
+]);
 
 /** True when {@link createInkboxEvent} can build `type`. */
 export function isCreatableInkboxEventType(type: string): type is InkboxCreatableEventType {
@@ -136,7 +174,9 @@ function mailEventData(type: string, now: string): Record<string, unknown> {
       has_attachments: false,
       created_at: now,
     },
-    contacts: [{ bucket: inbound ? 'from' : 'to', address: customer, id: randomUUID(), name: 'Jane Doe', memories: [] }],
+    contacts: [
+      { bucket: inbound ? 'from' : 'to', address: customer, id: randomUUID(), name: 'Jane Doe', memories: [] },
+    ],
     agent_identities: [],
   };
 }
@@ -161,14 +201,24 @@ function eventData(type: InkboxEventType, now: string): Record<string, unknown> 
  * createInkboxEvent('text.received', { data: { text_message: { text: 'STOP' } } })
  * createInkboxEvent('phone.incoming_call', { remote_phone_number: '+15555550123' })
  */
-export function createInkboxEvent<T extends InkboxCreatableEventType>(type: T, overrides?: DeepPartial<InkboxEventPayload<T>>): InkboxEventPayload<T> {
+export function createInkboxEvent<T extends InkboxCreatableEventType>(
+  type: T,
+  overrides?: DeepPartial<InkboxEventPayload<T>>,
+): InkboxEventPayload<T> {
   if (!isCreatableInkboxEventType(type)) {
-    throw new TypeError(`createInkboxEvent: unknown event type "${String(type)}"; known: ${CREATABLE_INKBOX_EVENT_TYPES.join(', ')}.`);
+    throw new TypeError(
+      `createInkboxEvent: unknown event type "${String(type)}"; known: ${CREATABLE_INKBOX_EVENT_TYPES.join(', ')}.`,
+    );
   }
   const now = new Date().toISOString();
   const base =
     type === 'phone.incoming_call'
       ? incomingCallPayload(now)
-      : { id: `evt_${randomUUID().replace(/-/g, '')}`, event_type: type, timestamp: now, data: eventData(type as InkboxEventType, now) };
+      : {
+          id: `evt_${randomUUID().replace(/-/g, '')}`,
+          event_type: type,
+          timestamp: now,
+          data: eventData(type, now),
+        };
   return merge(base, overrides) as unknown as InkboxEventPayload<T>;
 }

@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto';
 const AGENT_NUMBER = '+14155550100';
 const CUSTOMER_NUMBER = '+14155550999';
 /** A fresh address-book match for the caller (a new object each time: callers may change it). */
-const contact = (): Record<string, unknown> => ({ id: '550e8400-e29b-41d4-a716-446655440000', name: 'Jane Doe', memories: [] });
+const contact = (): Record<string, unknown> => ({
+  id: '550e8400-e29b-41d4-a716-446655440000',
+  name: 'Jane Doe',
+  memories: [],
+});
 
 type Sample = Record<string, unknown>;
 
@@ -39,7 +43,17 @@ export function textEventData(type: string, now: string): Sample {
       ...lifecycle,
       conversation_id: randomUUID(),
       sender_phone_number: inbound ? CUSTOMER_NUMBER : null,
-      recipients: inbound ? null : [{ recipient_phone_number: CUSTOMER_NUMBER, delivery_status: status, carrier: null, line_type: null, ...lifecycle }],
+      recipients: inbound
+        ? null
+        : [
+            {
+              recipient_phone_number: CUSTOMER_NUMBER,
+              delivery_status: status,
+              carrier: null,
+              line_type: null,
+              ...lifecycle,
+            },
+          ],
       created_at: now,
       updated_at: now,
     },
@@ -53,7 +67,12 @@ function imessageMessage(type: string, now: string): Sample {
   const inbound = type === 'imessage.received';
   const failed = type === 'imessage.delivery_failed';
   const status = inbound ? 'received' : failed ? 'error' : type.slice('imessage.'.length);
-  const errors = { error_code: failed ? 'delivery_error' : null, error_message: failed ? 'The message could not be delivered.' : null, error_reason: null, error_detail: null };
+  const errors = {
+    error_code: failed ? 'delivery_error' : null,
+    error_message: failed ? 'The message could not be delivered.' : null,
+    error_reason: null,
+    error_detail: null,
+  };
   return {
     id: randomUUID(),
     conversation_id: randomUUID(),
@@ -74,7 +93,17 @@ function imessageMessage(type: string, now: string): Sample {
     is_read: false,
     recipients: inbound
       ? null
-      : [{ remote_number: CUSTOMER_NUMBER, delivery_status: status, service: 'imessage', ...errors, sent_at: now, delivered_at: status === 'delivered' ? now : null, failed_at: failed ? now : null }],
+      : [
+          {
+            remote_number: CUSTOMER_NUMBER,
+            delivery_status: status,
+            service: 'imessage',
+            ...errors,
+            sent_at: now,
+            delivered_at: status === 'delivered' ? now : null,
+            failed_at: failed ? now : null,
+          },
+        ],
     reactions: [],
     created_at: now,
     updated_at: now,
@@ -99,7 +128,12 @@ export function imessageEventData(type: string, now: string): Sample {
           updated_at: now,
         }
       : null;
-  return { message: reaction ? null : imessageMessage(type, now), reaction, contacts: [contact()], agent_identities: [] };
+  return {
+    message: reaction ? null : imessageMessage(type, now),
+    reaction,
+    contacts: [contact()],
+    agent_identities: [],
+  };
 }
 
 /** `data` of `call.ended`: a two-minute inbound call with its transcript. */
@@ -177,7 +211,14 @@ export function incomingCallPayload(now: string): Sample {
     ended_at: null,
     created_at: now,
     updated_at: now,
-    rate_limit: { calls_used: 4, calls_remaining: 96, calls_limit: 100, minutes_used: 12.5, minutes_remaining: 287.5, minutes_limit: 300 },
+    rate_limit: {
+      calls_used: 4,
+      calls_remaining: 96,
+      calls_limit: 100,
+      minutes_used: 12.5,
+      minutes_remaining: 287.5,
+      minutes_limit: 300,
+    },
     contacts: [contact()],
     agent_identities: [],
   };

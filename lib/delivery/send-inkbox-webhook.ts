@@ -113,7 +113,9 @@ function isServer(value: unknown): value is NetServer {
 }
 
 function isServerHost(value: unknown): value is InkboxHttpServerHost {
-  return value !== null && typeof value === 'object' && typeof (value as InkboxHttpServerHost).getHttpServer === 'function';
+  return (
+    value !== null && typeof value === 'object' && typeof (value as InkboxHttpServerHost).getHttpServer === 'function'
+  );
 }
 
 /** Fastify needs `ready()` before its server answers; Express has no such step. */
@@ -176,9 +178,12 @@ async function resolveTarget(target: InkboxDeliveryTarget, path: string | undefi
     try {
       url = new URL(String(target));
     } catch {
-      throw new TypeError(`Not a URL: "${String(target)}". Pass a URL such as http://127.0.0.1:3000, a Nest application or an HTTP server.`);
+      throw new TypeError(
+        `Not a URL: "${String(target)}". Pass a URL such as http://127.0.0.1:3000, a Nest application or an HTTP server.`,
+      );
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`Only http and https URLs can be used (got ${url.protocol}).`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError(`Only http and https URLs can be used (got ${url.protocol}).`);
     if (path !== undefined) url = new URL(normalizePath(path), url);
     else if (url.pathname === '/' || url.pathname === '') url = new URL(`/${DEFAULT_WEBHOOK_PATH}`, url);
     return { url, insecureTls: false, release: async () => undefined };
@@ -196,7 +201,12 @@ async function resolveTarget(target: InkboxDeliveryTarget, path: string | undefi
   const insecureTls = server instanceof TlsServer;
   const relative = normalizePath(path ?? `/${DEFAULT_WEBHOOK_PATH}`);
   if (typeof address === 'string') {
-    return { url: new URL(relative, insecureTls ? 'https://localhost' : 'http://localhost'), socketPath: address, insecureTls, release };
+    return {
+      url: new URL(relative, insecureTls ? 'https://localhost' : 'http://localhost'),
+      socketPath: address,
+      insecureTls,
+      release,
+    };
   }
   const info: AddressInfo | null = address;
   if (!info) {
@@ -215,7 +225,10 @@ function normalizePath(path: string): string {
  * The headers of a signed delivery after `extra` is applied: names compare case-insensitively,
  * a value replaces, `undefined` removes.
  */
-export function mergeInkboxHeaders(signed: SignedInkboxWebhook['headers'], extra: SendInkboxWebhookOptions['headers']): Record<string, string> {
+export function mergeInkboxHeaders(
+  signed: SignedInkboxWebhook['headers'],
+  extra: SendInkboxWebhookOptions['headers'],
+): Record<string, string> {
   const byLowerName = new Map<string, [string, string]>();
   for (const [name, value] of Object.entries(signed)) byLowerName.set(name.toLowerCase(), [name, value]);
   for (const [name, value] of Object.entries(extra ?? {})) {
@@ -229,13 +242,20 @@ function parseBody(text: string): InkboxDeliveryResponseBody | undefined {
   if (!text.trimStart().startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as InkboxDeliveryResponseBody) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as InkboxDeliveryResponseBody)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-function post(resolved: ResolvedTarget, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<Omit<InkboxDeliveryResponse, 'request'>> {
+function post(
+  resolved: ResolvedTarget,
+  headers: Record<string, string>,
+  body: Buffer,
+  timeoutMs: number,
+): Promise<Omit<InkboxDeliveryResponse, 'request'>> {
   const { url } = resolved;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -261,7 +281,9 @@ function post(resolved: ResolvedTarget, headers: Record<string, string>, body: B
         });
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`No complete answer from ${url.href} within ${timeoutMs} ms.`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`No complete answer from ${url.href} within ${timeoutMs} ms.`)),
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -280,11 +302,19 @@ function post(resolved: ResolvedTarget, headers: Record<string, string>, body: B
  * const res = await sendInkboxWebhook(app, fs.readFileSync('captured-body.json', 'utf8'), { signingKey: 'whsec_test' });
  * expect(res.status).toBe(200);
  */
-export async function sendInkboxWebhook(target: InkboxDeliveryTarget, body: unknown, options: SendInkboxWebhookOptions): Promise<InkboxDeliveryResponse> {
+export async function sendInkboxWebhook(
+  target: InkboxDeliveryTarget,
+  body: unknown,
+  options: SendInkboxWebhookOptions,
+): Promise<InkboxDeliveryResponse> {
   if (!options || typeof options.signingKey !== 'string' || options.signingKey === '') {
     throw new TypeError('sendInkboxWebhook needs { signingKey }: the key the app under test is configured with.');
   }
-  const signed = signInkboxWebhook(body, { signingKey: options.signingKey, requestId: options.requestId, timestamp: options.timestamp });
+  const signed = signInkboxWebhook(body, {
+    signingKey: options.signingKey,
+    requestId: options.requestId,
+    timestamp: options.timestamp,
+  });
   const headers = mergeInkboxHeaders(signed.headers, options.headers);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const resolved = await resolveTarget(target, options.path);

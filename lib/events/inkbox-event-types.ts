@@ -59,7 +59,9 @@ export type InkboxEventMap = { [K in InkboxEventType]: InstanceType<(typeof INKB
 export type InkboxEventFamily = 'message.*' | 'text.*' | 'imessage.*' | 'call.*' | 'a2a.*';
 
 /** The event types of family `F`, e.g. `InkboxEventFamilyMember<'call.*'>` is `'call.ended'`. */
-export type InkboxEventFamilyMember<F extends InkboxEventFamily> = F extends `${infer P}.*` ? Extract<InkboxEventType, `${P}.${string}`> : never;
+export type InkboxEventFamilyMember<F extends InkboxEventFamily> = F extends `${infer P}.*`
+  ? Extract<InkboxEventType, `${P}.${string}`>
+  : never;
 
 /** The family patterns and their event types, in a stable order. */
 export const INKBOX_EVENT_FAMILIES: { readonly [F in InkboxEventFamily]: readonly InkboxEventFamilyMember<F>[] } = {
@@ -71,7 +73,9 @@ export const INKBOX_EVENT_FAMILIES: { readonly [F in InkboxEventFamily]: readonl
 };
 
 function familyOf<P extends string>(prefix: P): Array<Extract<InkboxEventType, `${P}.${string}`>> {
-  return INKBOX_EVENT_TYPES.filter((type): type is Extract<InkboxEventType, `${P}.${string}`> => type.startsWith(`${prefix}.`));
+  return INKBOX_EVENT_TYPES.filter((type): type is Extract<InkboxEventType, `${P}.${string}`> =>
+    type.startsWith(`${prefix}.`),
+  );
 }
 
 /** What `@OnInkboxEvent` accepts: a known event type, a family pattern, or `'*'` for every verified event. */

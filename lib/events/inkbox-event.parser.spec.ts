@@ -31,11 +31,21 @@ function expectAgreement(payload: unknown, label: string): Outcome {
 const FIXTURES = join(__dirname, '../../test/fixtures/inkbox-fixtures');
 const fixtureFiles = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(FIXTURES, d.name)).filter((f) => f.endsWith('.json')).map((f) => `${d.name}/${f}`));
-const fixtures = fixtureFiles.map((name) => ({ name, json: JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Json }));
+  .flatMap((d) =>
+    readdirSync(join(FIXTURES, d.name))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `${d.name}/${f}`),
+  );
+const fixtures = fixtureFiles.map((name) => ({
+  name,
+  json: JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Json,
+}));
 
 const bases: Array<{ name: string; json: Json }> = [
-  ...INKBOX_EVENT_TYPES.map((type) => ({ name: `createInkboxEvent(${type})`, json: createInkboxEvent(type) as unknown as Json })),
+  ...INKBOX_EVENT_TYPES.map((type) => ({
+    name: `createInkboxEvent(${type})`,
+    json: createInkboxEvent(type) as unknown as Json,
+  })),
   ...fixtures,
 ];
 
@@ -43,7 +53,9 @@ const bases: Array<{ name: string; json: Json }> = [
 function paths(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
   if (value === null || typeof value !== 'object') return [];
   const out: Array<Array<string | number>> = [];
-  const entries: Array<[string | number, Json]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: Array<[string | number, Json]> = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   for (const [key, child] of entries) {
     out.push([...prefix, key]);
     out.push(...paths(child, [...prefix, key]));
@@ -66,7 +78,24 @@ function changed(root: Json, path: Array<string | number>, value: Json | typeof 
   return copy;
 }
 
-const REPLACEMENTS: Json[] = [null, 0, 1.5, -1, true, false, '', 'text', '2026-05-17T10:00:00Z', [], ['a'], [1], [null], [{}], {}, { k: 'v' }];
+const REPLACEMENTS: Json[] = [
+  null,
+  0,
+  1.5,
+  -1,
+  true,
+  false,
+  '',
+  'text',
+  '2026-05-17T10:00:00Z',
+  [],
+  ['a'],
+  [1],
+  [null],
+  [{}],
+  {},
+  { k: 'v' },
+];
 
 describe('parseInkboxEvent: the compiled fast path agrees with class-transformer + class-validator', () => {
   it.each(bases.map((b) => [b.name, b] as const))('%s as sent', (_name, base) => {
@@ -80,15 +109,19 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
     }
   });
 
-  it.each(bases.map((b) => [b.name, b] as const))('%s with each field removed, nulled or given another type', (_name, base) => {
-    let variants = 0;
-    for (const path of paths(base.json)) {
-      expectAgreement(changed(base.json, path, REMOVE), `${path.join('.')} removed`);
-      for (const value of REPLACEMENTS) expectAgreement(changed(base.json, path, value), `${path.join('.')} = ${JSON.stringify(value)}`);
-      variants += 1 + REPLACEMENTS.length;
-    }
-    expect(variants).toBeGreaterThan(0);
-  });
+  it.each(bases.map((b) => [b.name, b] as const))(
+    '%s with each field removed, nulled or given another type',
+    (_name, base) => {
+      let variants = 0;
+      for (const path of paths(base.json)) {
+        expectAgreement(changed(base.json, path, REMOVE), `${path.join('.')} removed`);
+        for (const value of REPLACEMENTS)
+          expectAgreement(changed(base.json, path, value), `${path.join('.')} = ${JSON.stringify(value)}`);
+        variants += 1 + REPLACEMENTS.length;
+      }
+      expect(variants).toBeGreaterThan(0);
+    },
+  );
 
   it('reports, through class-validator, each missing required field of a mail event by its path', () => {
     const required = ['id', 'mailbox_id', 'from_address', 'to_addresses', 'direction', 'status', 'has_attachments'];
@@ -98,24 +131,50 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.problems.some((p) => p.startsWith(`data.message.${field} `))).toBe(true);
     }
-    const wrong = expectAgreement(changed(createInkboxEvent('message.bounced') as unknown as Json, ['data', 'message', 'from_address'], 42), 'from_address');
+    const wrong = expectAgreement(
+      changed(createInkboxEvent('message.bounced') as unknown as Json, ['data', 'message', 'from_address'], 42),
+      'from_address',
+    );
     expect(wrong).toEqual({ ok: false, problems: ['data.message.from_address must be a string'] });
   });
 
   it('accepts null wherever a field is optional', () => {
-    const optional = ['thread_id', 'message_id', 'cc_addresses', 'bcc_addresses', 'subject', 'snippet', 'email_address', 'body', 'body_state', 'body_truncated', 'body_total_chars', 'body_included_chars', 'created_at'];
+    const optional = [
+      'thread_id',
+      'message_id',
+      'cc_addresses',
+      'bcc_addresses',
+      'subject',
+      'snippet',
+      'email_address',
+      'body',
+      'body_state',
+      'body_truncated',
+      'body_total_chars',
+      'body_included_chars',
+      'created_at',
+    ];
     for (const field of optional) {
-      const result = expectAgreement(changed(createInkboxEvent('message.received') as unknown as Json, ['data', 'message', field], null), field);
+      const result = expectAgreement(
+        changed(createInkboxEvent('message.received') as unknown as Json, ['data', 'message', field], null),
+        field,
+      );
       expect({ field, ok: result.ok }).toEqual({ field, ok: true });
     }
     for (const field of ['contacts', 'agent_identities', 'contact', 'context']) {
-      const result = expectAgreement(changed(createInkboxEvent('message.sent') as unknown as Json, ['data', field], null), field);
+      const result = expectAgreement(
+        changed(createInkboxEvent('message.sent') as unknown as Json, ['data', field], null),
+        field,
+      );
       expect({ field, ok: result.ok }).toEqual({ field, ok: true });
     }
   });
 
   it('keeps unknown fields at every level, as sent', () => {
-    const payload = createInkboxEvent('message.delivered') as unknown as Record<string, Record<string, Record<string, Json>>>;
+    const payload = createInkboxEvent('message.delivered') as unknown as Record<
+      string,
+      Record<string, Record<string, Json>>
+    >;
     payload.new_top = { a: [1, { b: null }] } as unknown as Record<string, Record<string, Json>>;
     payload.data!.new_data = 'x' as unknown as Record<string, Json>;
     payload.data!.message!.new_message = ['y'];
@@ -138,17 +197,23 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
     const allPaths = paths(base);
     const anyJson: fc.Arbitrary<Json> = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...allPaths), fc.option(anyJson, { nil: undefined })), { minLength: 1, maxLength: 4 }), (edits) => {
-        let payload = base;
-        for (const [path, value] of edits) {
-          try {
-            payload = changed(payload, path, value === undefined ? REMOVE : value);
-          } catch {
-            // the path no longer exists after an earlier edit
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...allPaths), fc.option(anyJson, { nil: undefined })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (edits) => {
+          let payload = base;
+          for (const [path, value] of edits) {
+            try {
+              payload = changed(payload, path, value === undefined ? REMOVE : value);
+            } catch {
+              // the path no longer exists after an earlier edit
+            }
           }
-        }
-        expectAgreement(payload, JSON.stringify(edits).slice(0, 200));
-      }),
+          expectAgreement(payload, JSON.stringify(edits).slice(0, 200));
+        },
+      ),
       { numRuns: 1500, seed: 42 },
     );
   });
@@ -156,7 +221,10 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
   it('rejects the same structural problems with the same messages', () => {
     expectAgreement({ event_type: 'message.sent', constructor: {} }, 'constructor key');
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const raw = JSON.stringify(createInkboxEvent('message.sent')).replace('"contacts":', `"${key}":{"x":1},"contacts":`);
+      const raw = JSON.stringify(createInkboxEvent('message.sent')).replace(
+        '"contacts":',
+        `"${key}":{"x":1},"contacts":`,
+      );
       const fast = outcome(parseInkboxEvent, raw);
       expect(fast).toEqual(outcome(parseInkboxEventWithClassValidator, raw));
       expect(fast).toEqual({ ok: false, problems: [`the key "${key}" is not allowed in an Inkbox event`] });
@@ -166,8 +234,18 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
     for (const levels of [61, 62, 63, 64, 65]) {
       let nested: Json = 'leaf';
       for (let i = 0; i < levels; i++) nested = i % 2 ? { n: nested } : [nested];
-      accepted.push(expectAgreement(changed(createInkboxEvent('message.received') as unknown as Json, ['data', 'context'], nested), `context depth ${levels}`).ok);
-      accepted.push(expectAgreement(changed(createInkboxEvent('message.received') as unknown as Json, ['data', 'message', 'extra'], nested), `message.extra depth ${levels}`).ok);
+      accepted.push(
+        expectAgreement(
+          changed(createInkboxEvent('message.received') as unknown as Json, ['data', 'context'], nested),
+          `context depth ${levels}`,
+        ).ok,
+      );
+      accepted.push(
+        expectAgreement(
+          changed(createInkboxEvent('message.received') as unknown as Json, ['data', 'message', 'extra'], nested),
+          `message.extra depth ${levels}`,
+        ).ok,
+      );
     }
     expect(accepted).toContain(true);
     expect(accepted).toContain(false);
@@ -177,7 +255,10 @@ describe('parseInkboxEvent: the compiled fast path agrees with class-transformer
     for (const raw of ['', '[]', '1', 'null', '{', '{"event_type":']) {
       expect(outcome(parseInkboxEvent, raw)).toEqual(outcome(parseInkboxEventWithClassValidator, raw));
     }
-    expect(outcome(parseInkboxEvent, '[]')).toEqual({ ok: false, problems: ['the body must be a JSON object with event_type, timestamp and data'] });
+    expect(outcome(parseInkboxEvent, '[]')).toEqual({
+      ok: false,
+      problems: ['the body must be a JSON object with event_type, timestamp and data'],
+    });
   });
 });
 
@@ -202,6 +283,8 @@ describe('parseInkboxEvent keeps error answers small', () => {
   it('refuses an invalid event with an array longer than 10 000 items without walking it', () => {
     const event = base();
     event.data.contacts = Array.from({ length: 200_000 }, () => ({}));
-    expect(() => parseInkboxEvent(JSON.stringify(event))).toThrow(/an array holds 200000 items, more than the 10000 allowed/);
+    expect(() => parseInkboxEvent(JSON.stringify(event))).toThrow(
+      /an array holds 200000 items, more than the 10000 allowed/,
+    );
   });
 });

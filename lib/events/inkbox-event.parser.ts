@@ -32,7 +32,8 @@ function checkStructure(root: unknown): string | undefined {
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_DEPTH) return `the JSON is nested more than ${MAX_DEPTH} levels deep`;
     if (Array.isArray(value)) {
-      if (value.length > MAX_ARRAY_ITEMS) return `an array holds ${value.length} items, more than the ${MAX_ARRAY_ITEMS} allowed`;
+      if (value.length > MAX_ARRAY_ITEMS)
+        return `an array holds ${value.length} items, more than the ${MAX_ARRAY_ITEMS} allowed`;
       for (const item of value) if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
       continue;
     }
@@ -51,7 +52,9 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
     const path = parent ? `${parent}.${error.property}` : error.property;
     if (error.constraints) {
       for (const message of Object.values(error.constraints)) {
-        out.push(message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`);
+        out.push(
+          message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
+        );
       }
     }
     if (error.children?.length) out.push(...flatten(error.children, path));
@@ -90,18 +93,22 @@ function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown
 /** The class for the payload's `event_type`; the envelope class for types without one. */
 function eventClassOf(json: Record<string, unknown>): typeof InkboxEvent {
   const type = json.event_type;
-  return (typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent) as typeof InkboxEvent;
+  return typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent;
 }
 
 /** The structure checks, then class-transformer and class-validator: the reference, and the source of every error message. */
 function validateWithClassValidator<T extends object>(cls: new () => T, json: Record<string, unknown>): T {
   const structural = checkStructure(json);
   if (structural) throw new InkboxPayloadError([structural]);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- plainToInstance's overloads also return T[]
   const event = plainToInstance(cls, json) as T;
   const errors = validateSync(event, { forbidUnknownValues: false, skipMissingProperties: false });
   if (errors.length > 0) {
     const problems = flatten(errors);
-    const shown = problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : problems;
+    const shown =
+      problems.length > MAX_PROBLEMS
+        ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`]
+        : problems;
     throw new InkboxPayloadError(shown);
   }
   return event;

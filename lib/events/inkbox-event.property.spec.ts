@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- class-validator's metadata types classes as Function */
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
@@ -7,7 +8,12 @@ import { join, relative } from 'node:path';
 import { createInkboxEvent } from '../delivery/create-inkbox-event.js';
 import { InkboxEvent } from './dto/inkbox-event.dto.js';
 import { InkboxMailEvent } from './dto/inkbox-mail-event.dto.js';
-import { INKBOX_EVENT_CLASSES, INKBOX_EVENT_TYPES, isKnownInkboxEventType, type InkboxEventType } from './inkbox-event-types.js';
+import {
+  INKBOX_EVENT_CLASSES,
+  INKBOX_EVENT_TYPES,
+  isKnownInkboxEventType,
+  type InkboxEventType,
+} from './inkbox-event-types.js';
 import { InkboxPayloadError, parseInkboxEvent } from './inkbox-event.parser.js';
 import { isCompiledByFastPath } from './inkbox-event.validator.js';
 
@@ -19,16 +25,29 @@ import { isCompiledByFastPath } from './inkbox-event.validator.js';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = Array<string | number>;
 
-const SEED = process.env.INKBOX_PROPERTY_SEED !== undefined ? Number(process.env.INKBOX_PROPERTY_SEED) : Math.floor(Math.random() * 0x7fffffff);
+const SEED =
+  process.env.INKBOX_PROPERTY_SEED !== undefined
+    ? Number(process.env.INKBOX_PROPERTY_SEED)
+    : Math.floor(Math.random() * 0x7fffffff);
 const REPLAY_PATH = process.env.INKBOX_PROPERTY_PATH;
 const RUNS = Number(process.env.INKBOX_PROPERTY_RUNS ?? 300);
 
 /** fc.assert with this run's seed; the seed and the replay command are printed on failure. */
-async function check(property: fc.IAsyncProperty<[unknown]> | fc.IAsyncProperty<[unknown, unknown]>, runs = RUNS): Promise<void> {
+async function check(
+  property: fc.IAsyncProperty<[unknown]> | fc.IAsyncProperty<[unknown, unknown]>,
+  runs = RUNS,
+): Promise<void> {
   try {
-    await fc.assert(property as fc.IAsyncProperty<[unknown]>, { seed: SEED, path: REPLAY_PATH, numRuns: runs, endOnFailure: true });
+    await fc.assert(property as fc.IAsyncProperty<[unknown]>, {
+      seed: SEED,
+      path: REPLAY_PATH,
+      numRuns: runs,
+      endOnFailure: true,
+    });
   } catch (error) {
-    console.error(`property failed with seed ${SEED}; replay with INKBOX_PROPERTY_SEED=${SEED} npx jest ${relative(process.cwd(), __filename)}`);
+    console.error(
+      `property failed with seed ${SEED}; replay with INKBOX_PROPERTY_SEED=${SEED} npx jest ${relative(process.cwd(), __filename)}`,
+    );
     throw error;
   }
 }
@@ -37,7 +56,7 @@ async function check(property: fc.IAsyncProperty<[unknown]> | fc.IAsyncProperty<
 
 function classFor(json: Json): typeof InkboxEvent {
   const type = json !== null && typeof json === 'object' && !Array.isArray(json) ? json.event_type : undefined;
-  return (typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent) as typeof InkboxEvent;
+  return typeof type === 'string' && isKnownInkboxEventType(type) ? INKBOX_EVENT_CLASSES[type] : InkboxEvent;
 }
 
 /** Each failing field as `path` + class-validator's own message (the words of the 400 answer). */
@@ -46,7 +65,9 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     for (const message of Object.values(error.constraints ?? {})) {
-      out.push(message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`);
+      out.push(
+        message.startsWith(error.property) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
+      );
     }
     if (error.children?.length) out.push(...flatten(error.children, path));
   }
@@ -96,19 +117,28 @@ async function expectSameAsReference(json: Json): Promise<Verdict> {
 const FIXTURES = join(__dirname, '../../test/fixtures/inkbox-fixtures');
 const fixtures: Json[] = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(FIXTURES, d.name)).filter((f) => f.endsWith('.json')).map((f) => join(FIXTURES, d.name, f)))
+  .flatMap((d) =>
+    readdirSync(join(FIXTURES, d.name))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(FIXTURES, d.name, f)),
+  )
   .map((file) => JSON.parse(readFileSync(file, 'utf8')) as Json);
 
 /** Valid payloads of one event type: the testing kit's, and every stored real payload of that type. */
 function basesOf(type: InkboxEventType): Json[] {
   const made = createInkboxEvent(type as Parameters<typeof createInkboxEvent>[0]) as unknown as Json;
-  return [made, ...fixtures.filter((f) => f !== null && typeof f === 'object' && !Array.isArray(f) && f.event_type === type)];
+  return [
+    made,
+    ...fixtures.filter((f) => f !== null && typeof f === 'object' && !Array.isArray(f) && f.event_type === type),
+  ];
 }
 
 function paths(value: Json, prefix: Path = []): Path[] {
   if (value === null || typeof value !== 'object') return [];
   const out: Path[] = [];
-  const entries: Array<[string | number, Json]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: Array<[string | number, Json]> = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   for (const [key, child] of entries) out.push([...prefix, key], ...paths(child, [...prefix, key]));
   return out;
 }
@@ -134,10 +164,28 @@ function changed(root: Json, path: Path, value: Json | typeof REMOVE): Json {
 
 /** Replacement values: of every JSON kind, with strings of the shapes the DTOs care about. */
 const value: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, true, false, 0, 1, -7, 1.5, '', 'x', 'not a date', '2026-05-17T10:00:00.000Z', '2026-05-17', 'message.received', [], {}),
+  fc.constantFrom<Json>(
+    null,
+    true,
+    false,
+    0,
+    1,
+    -7,
+    1.5,
+    '',
+    'x',
+    'not a date',
+    '2026-05-17T10:00:00.000Z',
+    '2026-05-17',
+    'message.received',
+    [],
+    {},
+  ),
   fc.string({ maxLength: 6 }),
   fc.integer(),
-  fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null)), { maxLength: 3 }) as fc.Arbitrary<Json>,
+  fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null)), {
+    maxLength: 3,
+  }) as fc.Arbitrary<Json>,
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
 );
 
@@ -157,7 +205,12 @@ function mutated(type: InkboxEventType): fc.Arbitrary<Json> {
     const edit: fc.Arbitrary<Edit> = fc.oneof(
       fc.record({ set: fc.constantFrom(...all), to: value }),
       fc.record({ remove: fc.constantFrom(...all) }),
-      fc.record({ set: fc.tuple(fc.constantFrom<Path>([], ...all), fc.constantFrom('extra', 'later_field', 'x_new')).map(([path, key]) => [...path, key]), to: value }),
+      fc.record({
+        set: fc
+          .tuple(fc.constantFrom<Path>([], ...all), fc.constantFrom('extra', 'later_field', 'x_new'))
+          .map(([path, key]) => [...path, key]),
+        to: value,
+      }),
     );
     return fc.array(edit, { maxLength: 3 }).map((edits) => edits.reduce<Json>(applied, base));
   });
@@ -181,7 +234,11 @@ const KNOWN_INVALID: readonly KnownInvalid[] = [
   { path: ['id'], values: ['', 7, false, ['evt_1'], {}], appliesTo: everyEvent },
   { path: ['data', 'message'], values: ['text', 3, null], appliesTo: mailEvents },
   { path: ['data', 'message', 'from_address'], values: [42, true, null, ['a@example.com']], appliesTo: mailEvents },
-  { path: ['data', 'message', 'to_addresses'], values: ['a@example.com', [1], ['a@example.com', null], null], appliesTo: mailEvents },
+  {
+    path: ['data', 'message', 'to_addresses'],
+    values: ['a@example.com', [1], ['a@example.com', null], null],
+    appliesTo: mailEvents,
+  },
   { path: ['data', 'message', 'has_attachments'], values: ['yes', 0, null], appliesTo: mailEvents },
   { path: ['data', 'message', 'body_total_chars'], values: [1.5, '46'], appliesTo: mailEvents },
   { path: ['data', 'message', 'direction'], values: [1, null], appliesTo: mailEvents },
@@ -190,57 +247,72 @@ const KNOWN_INVALID: readonly KnownInvalid[] = [
 
 // ---- the tests --------------------------------------------------------------------------------
 
-describe.each(INKBOX_EVENT_TYPES.map((type) => [type] as const))('%s: fast path vs plainToInstance + validate', (type) => {
-  const cls = INKBOX_EVENT_CLASSES[type] as unknown as Function;
+describe.each(INKBOX_EVENT_TYPES.map((type) => [type] as const))(
+  '%s: fast path vs plainToInstance + validate',
+  (type) => {
+    const cls = INKBOX_EVENT_CLASSES[type] as unknown as Function;
 
-  it('is compiled by the fast path (no decorator left to class-validator)', () => {
-    expect(isCompiledByFastPath(cls)).toBe(true);
-  });
+    it('is compiled by the fast path (no decorator left to class-validator)', () => {
+      expect(isCompiledByFastPath(cls)).toBe(true);
+    });
 
-  it('makes the same decision, names the same fields and builds the same instance on generated payloads', async () => {
-    let accepted = 0;
-    let rejected = 0;
-    await check(
-      fc.asyncProperty(mutated(type), async (json) => {
-        const verdict = await expectSameAsReference(json);
-        if (verdict.ok) accepted++;
-        else rejected++;
-      }),
-    );
-    // both sides of the decision were exercised
-    expect(accepted).toBeGreaterThan(RUNS / 20);
-    expect(rejected).toBeGreaterThan(RUNS / 20);
-  });
+    it('makes the same decision, names the same fields and builds the same instance on generated payloads', async () => {
+      let accepted = 0;
+      let rejected = 0;
+      await check(
+        fc.asyncProperty(mutated(type), async (json) => {
+          const verdict = await expectSameAsReference(json);
+          if (verdict.ok) accepted++;
+          else rejected++;
+        }),
+      );
+      // both sides of the decision were exercised
+      expect(accepted).toBeGreaterThan(RUNS / 20);
+      expect(rejected).toBeGreaterThan(RUNS / 20);
+    });
 
-  it('accepts its valid payloads, with unknown fields added anywhere', async () => {
-    const bases = basesOf(type);
-    for (const base of bases) expect((await expectSameAsReference(base)).ok).toBe(true);
-    await check(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: bases.length - 1 }).chain((i) => fc.tuple(fc.constant(bases[i]!), fc.constantFrom<Path>([], ...paths(bases[i]!).filter((p) => typeof p[p.length - 1] === 'string')))),
-        fc.jsonValue({ maxDepth: 2 }),
-        async ([base, path], extra) => {
-          const target = path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key]!, base);
-          if (target === null || typeof target !== 'object' || Array.isArray(target)) return; // only objects get new fields
-          const verdict = await expectSameAsReference(changed(base, [...path, 'unknown_field'], extra as Json));
-          expect(verdict.ok).toBe(true);
-        },
-      ),
-    );
-  });
+    it('accepts its valid payloads, with unknown fields added anywhere', async () => {
+      const bases = basesOf(type);
+      for (const base of bases) expect((await expectSameAsReference(base)).ok).toBe(true);
+      await check(
+        fc.asyncProperty(
+          fc
+            .integer({ min: 0, max: bases.length - 1 })
+            .chain((i) =>
+              fc.tuple(
+                fc.constant(bases[i]!),
+                fc.constantFrom<Path>([], ...paths(bases[i]!).filter((p) => typeof p[p.length - 1] === 'string')),
+              ),
+            ),
+          fc.jsonValue({ maxDepth: 2 }),
+          async ([base, path], extra) => {
+            const target = path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key]!, base);
+            if (target === null || typeof target !== 'object' || Array.isArray(target)) return; // only objects get new fields
+            const verdict = await expectSameAsReference(changed(base, [...path, 'unknown_field'], extra as Json));
+            expect(verdict.ok).toBe(true);
+          },
+        ),
+      );
+    });
 
-  it('rejects known-invalid values, naming the field (checked against written expectations, not the DTOs)', async () => {
-    const cases = KNOWN_INVALID.filter((c) => c.appliesTo(cls));
-    expect(cases.length).toBeGreaterThanOrEqual(4);
-    for (const base of basesOf(type)) {
-      for (const { path, values } of cases) {
-        for (const wrong of values) {
-          const verdict = await expectSameAsReference(changed(base, path, wrong));
-          expect({ path, wrong, ok: verdict.ok }).toEqual({ path, wrong, ok: false });
-          const field = path.join('.');
-          if (!verdict.ok) expect({ path, wrong, named: fieldsOf(verdict.problems).some((f) => f === field || f.startsWith(`${field}.`)) }).toEqual({ path, wrong, named: true });
+    it('rejects known-invalid values, naming the field (checked against written expectations, not the DTOs)', async () => {
+      const cases = KNOWN_INVALID.filter((c) => c.appliesTo(cls));
+      expect(cases.length).toBeGreaterThanOrEqual(4);
+      for (const base of basesOf(type)) {
+        for (const { path, values } of cases) {
+          for (const wrong of values) {
+            const verdict = await expectSameAsReference(changed(base, path, wrong));
+            expect({ path, wrong, ok: verdict.ok }).toEqual({ path, wrong, ok: false });
+            const field = path.join('.');
+            if (!verdict.ok)
+              expect({
+                path,
+                wrong,
+                named: fieldsOf(verdict.problems).some((f) => f === field || f.startsWith(`${field}.`)),
+              }).toEqual({ path, wrong, named: true });
+          }
         }
       }
-    }
-  });
-});
+    });
+  },
+);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- class-transformer and class-validator type classes as Function */
 import { plainToInstance } from 'class-transformer';
 
 /**
@@ -22,7 +23,16 @@ const MAX_PROBED_KEYS = 512;
 const PROBE_STRING = '\u0000inkbox-probe\u0000';
 const PROBE_NUMBER = 1234.5;
 /** Types class-transformer converts to instead of building (a probe that lands on one is declined). */
-const CONVERTED_TYPES: ReadonlySet<unknown> = new Set<unknown>([String, Number, Boolean, Date, Map, Set, Promise, ...(typeof Buffer === 'function' ? [Buffer] : [])]);
+const CONVERTED_TYPES: ReadonlySet<unknown> = new Set<unknown>([
+  String,
+  Number,
+  Boolean,
+  Date,
+  Map,
+  Set,
+  Promise,
+  ...(typeof Buffer === 'function' ? [Buffer] : []),
+]);
 /** Names `Object.prototype` has: class-transformer treats such keys specially, so the builder declines them. */
 const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
@@ -80,11 +90,13 @@ function probeKey(target: Function, plan: ClassPlan, key: string, value: unknown
  */
 function learnKey(target: Function, plan: ClassPlan, key: string): KeyPlan | false {
   try {
-    for (const value of [PROBE_STRING, PROBE_NUMBER, true, null]) if (!Object.is(probeKey(target, plan, key, value), value)) return false;
+    for (const value of [PROBE_STRING, PROBE_NUMBER, true, null])
+      if (!Object.is(probeKey(target, plan, key, value), value)) return false;
     const object = probeKey(target, plan, key, {});
     if (object === null || typeof object !== 'object' || Array.isArray(object)) return false;
-    const type = (object as object).constructor;
-    if (typeof type !== 'function' || CONVERTED_TYPES.has(type) || Object.getPrototypeOf(object) !== type.prototype) return false;
+    const type = object.constructor;
+    if (typeof type !== 'function' || CONVERTED_TYPES.has(type) || Object.getPrototypeOf(object) !== type.prototype)
+      return false;
     const list = probeKey(target, plan, key, [{}]);
     if (!Array.isArray(list) || Object.getPrototypeOf(list) !== Array.prototype || list.length !== 1) return false;
     const item: unknown = list[0];
@@ -147,7 +159,12 @@ function convert(value: unknown, type: new () => object, depth: number, limits: 
   return out;
 }
 
-function toInstance(target: Function, plain: Record<string, unknown>, depth: number, limits: InstanceBuilderLimits): object {
+function toInstance(
+  target: Function,
+  plain: Record<string, unknown>,
+  depth: number,
+  limits: InstanceBuilderLimits,
+): object {
   if (depth > limits.maxDepth) throw UNSUPPORTED;
   const plan = classPlan(target);
   if (!plan) throw UNSUPPORTED;
@@ -181,7 +198,11 @@ const NO_LIMITS: InstanceBuilderLimits = { maxDepth: Infinity };
  * class, or a breach of `limits`. A `@Type` that picks its class from the value (discriminators) is
  * outside what the probes can see: the event classes do not use one.
  */
-export function buildInstance<T extends object>(target: new () => T, plain: Record<string, unknown>, limits: InstanceBuilderLimits = NO_LIMITS): T | undefined {
+export function buildInstance<T extends object>(
+  target: new () => T,
+  plain: Record<string, unknown>,
+  limits: InstanceBuilderLimits = NO_LIMITS,
+): T | undefined {
   try {
     return toInstance(target, plain, 0, limits) as T;
   } catch (error) {

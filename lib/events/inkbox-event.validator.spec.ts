@@ -139,7 +139,11 @@ function mostly<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
 }
 
 const leafArb = fc.record(
-  { n: mostly(fc.integer({ min: 0, max: 10 })), email: mostly(fc.constant('x@example.com')), even: mostly(fc.constantFrom('ab', 'abcd')) },
+  {
+    n: mostly(fc.integer({ min: 0, max: 10 })),
+    email: mostly(fc.constant('x@example.com')),
+    even: mostly(fc.constantFrom('ab', 'abcd')),
+  },
   { requiredKeys: ['n'] },
 );
 
@@ -218,7 +222,11 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
       expect([change, classValidatorSaysValid(instance)]).toEqual([change, false]);
     }
     // allowed by their decorators: code without kind "a", a flag value its validateIf skips, nulls where optional
-    for (const change of [{ kind: 'b', code: 'way too long' }, { flag: 'skip' }, { tags: null, leaves: null, at: null, meta: null }]) {
+    for (const change of [
+      { kind: 'b', code: 'way too long' },
+      { flag: 'skip' },
+      { tags: null, leaves: null, at: null, meta: null },
+    ]) {
       const instance = plainToInstance(Sample, { ...good, ...change });
       expect([change, passesDecorators(instance)]).toEqual([change, true]);
       expect([change, classValidatorSaysValid(instance)]).toEqual([change, true]);
@@ -226,7 +234,8 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
   });
 
   it('compiles the event classes, and leaves classes with other decorators to class-validator', () => {
-    for (const cls of [InkboxEvent, ...Object.values(INKBOX_EVENT_CLASSES), Sample, Leaf]) expect([cls.name, isCompiledByFastPath(cls)]).toEqual([cls.name, true]);
+    for (const cls of [InkboxEvent, ...Object.values(INKBOX_EVENT_CLASSES), Sample, Leaf])
+      expect([cls.name, isCompiledByFastPath(cls)]).toEqual([cls.name, true]);
     class WithCustomConstraint {
       @Validate(EvenLength)
       even!: string;
@@ -251,7 +260,13 @@ describe('passesDecorators (validation compiled from class-validator metadata)',
 
   it('calls a custom decorator registered under a built-in name through its own constraint', () => {
     const NotForbidden = () =>
-      ValidateBy({ name: 'isString', validator: { validate: (v: unknown) => typeof v === 'string' && v !== 'forbidden', defaultMessage: () => '$property is forbidden' } });
+      ValidateBy({
+        name: 'isString',
+        validator: {
+          validate: (v: unknown) => typeof v === 'string' && v !== 'forbidden',
+          defaultMessage: () => '$property is forbidden',
+        },
+      });
     class Custom {
       @NotForbidden()
       value!: unknown;
@@ -306,7 +321,9 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
     expect(built.data.message).toBeInstanceOf(InkboxMailMessage);
     expect(built.data.contacts![0]).toBeInstanceOf(InkboxMailContact);
     expect(built.data.later_field).toEqual({ kept: 1 });
-    expect(buildInstance(InkboxEvent, JSON.parse(JSON.stringify(plain)))).toStrictEqual(plainToInstance(InkboxEvent, JSON.parse(JSON.stringify(plain))));
+    expect(buildInstance(InkboxEvent, JSON.parse(JSON.stringify(plain)))).toStrictEqual(
+      plainToInstance(InkboxEvent, JSON.parse(JSON.stringify(plain))),
+    );
   });
 
   it('declines what it does not reproduce (@Expose, @Exclude, @Transform, conversions), leaving it to plainToInstance', () => {
@@ -336,7 +353,9 @@ describe('buildInstance (what plainToInstance builds, from @Type metadata)', () 
     expect(buildInstance(ExcludeAll, { value: 'x' })).toBeUndefined();
     expect(buildInstance(Exposed, { other: 'x' })).toBeUndefined();
     expect(buildInstance(Transformed, { value: 'x' })).toBeUndefined();
-    expect(buildInstance(Transformed, { unrelated: 'x' })).toStrictEqual(plainToInstance(Transformed, { unrelated: 'x' }));
+    expect(buildInstance(Transformed, { unrelated: 'x' })).toStrictEqual(
+      plainToInstance(Transformed, { unrelated: 'x' }),
+    );
   });
 
   it('declines keys that name methods of the class (plainToInstance skips them)', () => {
@@ -372,7 +391,9 @@ describe('a DTO with a decorator the fast path does not compile', () => {
 
   it('is left to class-validator, which rejects what the decorator rejects, in its own words', () => {
     expect(isCompiledByFastPath(CustomEvent)).toBe(false);
-    expect(() => toValidatedEvent(CustomEvent, { ...envelope, code: 'odd' })).toThrow(new InkboxPayloadError(['code must have an even length']));
+    expect(() => toValidatedEvent(CustomEvent, { ...envelope, code: 'odd' })).toThrow(
+      new InkboxPayloadError(['code must have an even length']),
+    );
     expect(() => toValidatedEvent(CustomEvent, { ...envelope, timestamp: 'later', code: 'odd' })).toThrow(
       new InkboxPayloadError(['code must have an even length', 'timestamp must be a valid ISO 8601 date string']),
     );

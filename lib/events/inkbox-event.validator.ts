@@ -72,11 +72,48 @@ function isPromiseLike(value: unknown): boolean {
  * `@IsInstance`, asynchronous constraints) sends the class to class-validator itself.
  */
 const COMPILED_DECORATORS: ReadonlySet<string> = new Set([
-  IS_DEFINED, IS_STRING, IS_NOT_EMPTY, IS_EMPTY, IS_ISO8601, IS_RFC_3339, IS_DATE_STRING, IS_OBJECT, IS_NOT_EMPTY_OBJECT, IS_ARRAY,
-  IS_BOOLEAN, IS_INT, IS_NUMBER, IS_NUMBER_STRING, IS_POSITIVE, IS_NEGATIVE, MIN, MAX, IS_IN, IS_NOT_IN, IS_ENUM, EQUALS,
-  NOT_EQUALS, MIN_LENGTH, MAX_LENGTH, IS_LENGTH, MATCHES, IS_UUID, IS_EMAIL, IS_URL, IS_PHONE_NUMBER, IS_LOCALE,
-  IS_TIMEZONE, IS_LOWERCASE, IS_UPPERCASE, IS_HEXADECIMAL, ARRAY_MIN_SIZE, ARRAY_MAX_SIZE, ARRAY_NOT_EMPTY,
-  ARRAY_UNIQUE, ARRAY_CONTAINS, ARRAY_NOT_CONTAINS,
+  IS_DEFINED,
+  IS_STRING,
+  IS_NOT_EMPTY,
+  IS_EMPTY,
+  IS_ISO8601,
+  IS_RFC_3339,
+  IS_DATE_STRING,
+  IS_OBJECT,
+  IS_NOT_EMPTY_OBJECT,
+  IS_ARRAY,
+  IS_BOOLEAN,
+  IS_INT,
+  IS_NUMBER,
+  IS_NUMBER_STRING,
+  IS_POSITIVE,
+  IS_NEGATIVE,
+  MIN,
+  MAX,
+  IS_IN,
+  IS_NOT_IN,
+  IS_ENUM,
+  EQUALS,
+  NOT_EQUALS,
+  MIN_LENGTH,
+  MAX_LENGTH,
+  IS_LENGTH,
+  MATCHES,
+  IS_UUID,
+  IS_EMAIL,
+  IS_URL,
+  IS_PHONE_NUMBER,
+  IS_LOCALE,
+  IS_TIMEZONE,
+  IS_LOWERCASE,
+  IS_UPPERCASE,
+  IS_HEXADECIMAL,
+  ARRAY_MIN_SIZE,
+  ARRAY_MAX_SIZE,
+  ARRAY_NOT_EMPTY,
+  ARRAY_UNIQUE,
+  ARRAY_CONTAINS,
+  ARRAY_NOT_CONTAINS,
 ]);
 
 /** Validation types the compiler understands; any other one sends the class to class-validator. */
@@ -96,11 +133,22 @@ class NotCompiled extends Error {}
  * `each` applies it to the elements of an array, set or map. The arguments object is reused from
  * call to call (only the object and the value change): the constraints read it during the call.
  */
-function compileConstraint(targetName: string, metadata: ValidationMetadata, validator: ValidatorConstraintInterface): ConstraintTest {
+function compileConstraint(
+  targetName: string,
+  metadata: ValidationMetadata,
+  validator: ValidatorConstraintInterface,
+): ConstraintTest {
   // the plan is per constructor, so every object it sees has this constructor and this name
-  const args: ValidationArguments = { targetName, property: metadata.propertyName, object: {}, value: undefined, constraints: metadata.constraints };
+  const args: ValidationArguments = {
+    targetName,
+    property: metadata.propertyName,
+    object: {},
+    value: undefined,
+    constraints: metadata.constraints,
+  };
   const { validateIf, each } = metadata;
   // read once: the call sites below are shared by every compiled constraint, a property load there would be megamorphic
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with validator as `this` below
   const validate = validator.validate;
   const one = (object: object, value: unknown): boolean => {
     args.object = object;
@@ -108,6 +156,7 @@ function compileConstraint(targetName: string, metadata: ValidationMetadata, val
     const answer = validate.call(validator, value, args);
     if (typeof answer === 'boolean') return answer;
     if (isPromiseLike(answer)) throw UNDECIDED;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- promises were handled just above
     return !!answer;
   };
   const test = !each
@@ -133,7 +182,13 @@ const UNDECIDED = new NotCompiled('asynchronous answer');
  * One property as `validateSync` handles it: every condition must hold (`optional` is
  * `@IsOptional()`'s, inlined), then `@IsDefined`, the constraints and `@ValidateNested`.
  */
-function compileProperty(name: string, optional: boolean, conditions: readonly Condition[], tests: readonly ConstraintTest[], nested: boolean): PropertyTest {
+function compileProperty(
+  name: string,
+  optional: boolean,
+  conditions: readonly Condition[],
+  tests: readonly ConstraintTest[],
+  nested: boolean,
+): PropertyTest {
   if (conditions.length === 0 && !nested && tests.length === 1) {
     const [test] = tests as [ConstraintTest];
     return optional
@@ -168,7 +223,8 @@ function compileProperty(name: string, optional: boolean, conditions: readonly C
 
 /** The constraint instance class-validator calls for a compiled decorator; throws NotCompiled for any other. */
 function constraintOf(storage: MetadataStorage, metadata: ValidationMetadata): ValidatorConstraintInterface {
-  if (metadata.name === undefined || !COMPILED_DECORATORS.has(metadata.name)) throw new NotCompiled(metadata.name ?? 'unnamed');
+  if (metadata.name === undefined || !COMPILED_DECORATORS.has(metadata.name))
+    throw new NotCompiled(metadata.name ?? 'unnamed');
   const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
   if (constraints.length !== 1 || constraints[0]!.async) throw new NotCompiled(metadata.name);
   return constraints[0]!.instance;
@@ -192,7 +248,8 @@ function compile(target: Function): readonly PropertyTest[] {
   const tests: PropertyTest[] = [];
   for (const [name, list] of byProperty) {
     const conditions = list.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION);
-    const isOptional = (m: ValidationMetadata): boolean => m.name === IS_OPTIONAL && typeof m.constraints?.[0] === 'function';
+    const isOptional = (m: ValidationMetadata): boolean =>
+      m.name === IS_OPTIONAL && typeof m.constraints?.[0] === 'function';
     const checks = [
       ...list.filter((m) => m.type === ValidationTypes.IS_DEFINED),
       ...list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),

@@ -60,7 +60,12 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     const emitter = this.emitter;
     const name = `inkbox.${type}`;
     // only when someone listens: with no listener the event is 'ignored', as without the bridge
-    if (!emitter || !BRIDGED_EVENT_TYPE.test(type) || !((emitter.listenerCount?.(name) ?? emitter.listeners?.(name)?.length ?? 1) > 0)) return handlers;
+    if (
+      !emitter ||
+      !BRIDGED_EVENT_TYPE.test(type) ||
+      !((emitter.listenerCount?.(name) ?? emitter.listeners?.(name)?.length ?? 1) > 0)
+    )
+      return handlers;
     let withBridge = this.withBridge.get(type);
     if (!withBridge) {
       const bridge: InkboxHandler = {
@@ -84,21 +89,41 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     const handlers = this.handlersFor(event.event_type);
     if (handlers.length === 0) return { outcome: 'ignored' };
     // queue mode passes the key computed when the event was received
-    const context: InkboxDeliveryContext = { ...delivery, eventKey: delivery.eventKey ?? inkboxEventKey(event, rawBody) };
+    const context: InkboxDeliveryContext = {
+      ...delivery,
+      eventKey: delivery.eventKey ?? inkboxEventKey(event, rawBody),
+    };
     const idempotency = this.options.idempotency;
     if (!this.store || idempotency === false) return this.runAll(event, context, handlers);
 
     const claimOptions = { leaseMs: idempotency.leaseMs, ttlMs: idempotency.ttlMs };
     let claim;
     try {
-      claim = await this.store.claim(context.eventKey, handlers.map((h) => h.id), claimOptions);
+      claim = await this.store.claim(
+        context.eventKey,
+        handlers.map((h) => h.id),
+        claimOptions,
+      );
     } catch (error) {
       const detail = (error as Error)?.message ?? String(error);
       if (idempotency.onStoreError === 'open') {
-        this.logger.warn(this.entry(`Idempotency store unavailable (${detail}); running the handlers of ${this.describe(event, context)} without duplicate protection (onStoreError: 'open').`, event, context));
+        this.logger.warn(
+          this.entry(
+            `Idempotency store unavailable (${detail}); running the handlers of ${this.describe(event, context)} without duplicate protection (onStoreError: 'open').`,
+            event,
+            context,
+          ),
+        );
         return this.runAll(event, context, handlers);
       }
-      this.logger.error(this.entry(`Idempotency store unavailable (${detail}); answering 503 for ${this.describe(event, context)} so Inkbox retries later.`, event, context, { outcome: 'store-unavailable' }));
+      this.logger.error(
+        this.entry(
+          `Idempotency store unavailable (${detail}); answering 503 for ${this.describe(event, context)} so Inkbox retries later.`,
+          event,
+          context,
+          { outcome: 'store-unavailable' },
+        ),
+      );
       return { outcome: 'store-unavailable', message: 'The idempotency store is unavailable; retry later.' };
     }
     const leased = new Set(claim.run);
@@ -129,24 +154,44 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
         } catch (storeError) {
           const detail = (storeError as Error)?.message ?? String(storeError);
           if (!isFailure(error)) {
-            this.logger.error(this.entry(`Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`, event, context, { handler: handler.id }));
+            this.logger.error(
+              this.entry(
+                `Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`,
+                event,
+                context,
+                { handler: handler.id },
+              ),
+            );
           } else {
-            this.logger.error(this.entry(`Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`, event, context, { handler: handler.id }));
+            this.logger.error(
+              this.entry(
+                `Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`,
+                event,
+                context,
+                { handler: handler.id },
+              ),
+            );
           }
         }
         return error;
       }),
     );
     const failed = chosen.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
-    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: true, errors: errors.filter(isFailure) };
+    if (failed.length > 0)
+      return { outcome: 'failed', failed, retriesFailedOnly: true, errors: errors.filter(isFailure) };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
     return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
   }
 
-  private async runAll(event: InkboxEvent, context: InkboxDeliveryContext, handlers: readonly InkboxHandler[]): Promise<InkboxDispatchResult> {
+  private async runAll(
+    event: InkboxEvent,
+    context: InkboxDeliveryContext,
+    handlers: readonly InkboxHandler[],
+  ): Promise<InkboxDispatchResult> {
     const errors = await Promise.all(handlers.map((h) => this.invoke(h, event, context)));
     const failed = handlers.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
-    if (failed.length > 0) return { outcome: 'failed', failed, retriesFailedOnly: false, errors: errors.filter(isFailure) };
+    if (failed.length > 0)
+      return { outcome: 'failed', failed, retriesFailedOnly: false, errors: errors.filter(isFailure) };
     return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
   }
 
@@ -160,8 +205,18 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     return run.outcome === 'ignored' ? INKBOX_HANDLER_SKIPPED : undefined;
   }
 
-  private entry(message: string, event: InkboxEvent, context: InkboxDeliveryContext, fields: InkboxLogFields = {}): InkboxLogEntry {
-    return new InkboxLogEntry(message, { eventId: context.eventKey, eventType: event.event_type, requestId: context.requestId, ...fields });
+  private entry(
+    message: string,
+    event: InkboxEvent,
+    context: InkboxDeliveryContext,
+    fields: InkboxLogFields = {},
+  ): InkboxLogEntry {
+    return new InkboxLogEntry(message, {
+      eventId: context.eventKey,
+      eventType: event.event_type,
+      requestId: context.requestId,
+      ...fields,
+    });
   }
 
   private describe(event: InkboxEvent, context: InkboxDeliveryContext): string {

@@ -28,7 +28,9 @@ export interface InkboxHandlerArguments<E extends InkboxEvent = InkboxEvent> {
  *   return next.handle();
  * }
  */
-export function getInkboxContext<E extends InkboxEvent = InkboxEvent>(context: ArgumentsHost): InkboxHandlerArguments<E> | undefined {
+export function getInkboxContext<E extends InkboxEvent = InkboxEvent>(
+  context: ArgumentsHost,
+): InkboxHandlerArguments<E> | undefined {
   if (context.getType<string>() !== INKBOX_CONTEXT_TYPE) return undefined;
   const [event, delivery] = context.getArgs<[E, InkboxDeliveryContext]>();
   return { event, delivery };

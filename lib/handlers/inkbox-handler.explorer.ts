@@ -84,7 +84,10 @@ export class InkboxHandlerExplorer implements OnModuleInit {
     for (const wrapper of wrappers) {
       if (wrapper.isAlias) continue;
       if (!wrapper.isDependencyTreeStatic()) {
-        this.refuseRequestScoped(wrapper.metatype as { prototype?: object; name?: string } | null, String(wrapper.name));
+        this.refuseRequestScoped(
+          wrapper.metatype as { prototype?: object; name?: string } | null,
+          String(wrapper.name),
+        );
         continue;
       }
       // the instance's own prototype, as @nestjs/event-emitter reads it: right for classes and for
@@ -96,7 +99,8 @@ export class InkboxHandlerExplorer implements OnModuleInit {
       const className = (instance.constructor as { name?: string } | undefined)?.name || String(wrapper.name);
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const method = (prototype as Record<string, unknown>)[methodName];
-        if (typeof method === 'function' && Reflect.getMetadata(INKBOX_HANDLER_ERROR_METADATA, method) === true) this.addErrorHook(wrapper, methodName, seen);
+        if (typeof method === 'function' && Reflect.getMetadata(INKBOX_HANDLER_ERROR_METADATA, method) === true)
+          this.addErrorHook(wrapper, methodName, seen);
         const types = this.typesOf(method);
         if (!types) continue;
         const methods = seen.get(instance) ?? new Set<string>();
@@ -118,13 +122,21 @@ export class InkboxHandlerExplorer implements OnModuleInit {
         }
       }
     }
-    this.logger.log(`Inkbox handlers: ${this.handlers.map((h) => `${h.id} (${h.types.join(', ')})`).join('; ') || 'none'}`);
+    this.logger.log(
+      `Inkbox handlers: ${this.handlers.map((h) => `${h.id} (${h.types.join(', ')})`).join('; ') || 'none'}`,
+    );
   }
 
-  private addErrorHook(wrapper: { instance: unknown; isDependencyTreeStatic(): boolean; name: unknown }, methodName: string, seen: Map<object, Set<string>>): void {
+  private addErrorHook(
+    wrapper: { instance: unknown; isDependencyTreeStatic(): boolean; name: unknown },
+    methodName: string,
+    seen: Map<object, Set<string>>,
+  ): void {
     const instance = wrapper.instance as Record<string, (info: unknown) => unknown> | undefined;
     if (!wrapper.isDependencyTreeStatic()) {
-      this.logger.warn(`@OnInkboxHandlerError on ${String(wrapper.name)}.${methodName} is ignored: the provider must be a singleton.`);
+      this.logger.warn(
+        `@OnInkboxHandlerError on ${String(wrapper.name)}.${methodName} is ignored: the provider must be a singleton.`,
+      );
       return;
     }
     if (!instance) return;

@@ -11,7 +11,13 @@ const GUARD_DENIED_MESSAGE = 'Forbidden resource';
 
 function isGuardDenial(error: unknown): boolean {
   const e = error as { getStatus?: () => number; message?: unknown; name?: unknown } | null;
-  return !!e && typeof e.getStatus === 'function' && e.getStatus() === 403 && e.message === GUARD_DENIED_MESSAGE && e.name === 'ForbiddenException';
+  return (
+    !!e &&
+    typeof e.getStatus === 'function' &&
+    e.getStatus() === 403 &&
+    e.message === GUARD_DENIED_MESSAGE &&
+    e.name === 'ForbiddenException'
+  );
 }
 
 /**
@@ -40,7 +46,7 @@ export function createInkboxHandlerPipeline(
   );
   return async (event, delivery) => {
     try {
-      return await run(event, delivery);
+      return (await run(event, delivery)) as unknown;
     } catch (error) {
       if (isGuardDenial(error)) return INKBOX_HANDLER_SKIPPED;
       throw error;

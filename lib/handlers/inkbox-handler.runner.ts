@@ -35,22 +35,44 @@ export class InkboxHandlerRunner {
   /** Runs `handler` for `event`; resolves to its outcome (a guard returning false gives `'ignored'`). */
   async run(handler: InkboxHandler, event: InkboxEvent, delivery: InkboxDeliveryContext): Promise<InkboxHandlerRun> {
     const scope = this.telemetry.startHandle(handler.id);
-    const fields = { eventId: delivery.eventKey, eventType: event.event_type, requestId: delivery.requestId, handler: handler.id };
+    const fields = {
+      eventId: delivery.eventKey,
+      eventType: event.event_type,
+      requestId: delivery.requestId,
+      handler: handler.id,
+    };
     try {
       const result = await scope.run(() => handler.invoke(event, delivery));
       if (result === INKBOX_HANDLER_SKIPPED) {
         const durationMs = scope.end('ignored');
-        this.logger.debug(new InkboxLogEntry(`Handler ${handler.id} skipped ${describe(event, delivery)}: a guard returned false`, { ...fields, outcome: 'ignored', durationMs }));
+        this.logger.debug(
+          new InkboxLogEntry(`Handler ${handler.id} skipped ${describe(event, delivery)}: a guard returned false`, {
+            ...fields,
+            outcome: 'ignored',
+            durationMs,
+          }),
+        );
         return { outcome: 'ignored', durationMs };
       }
       const durationMs = scope.end('processed');
-      this.logger.debug(new InkboxLogEntry(`Handler ${handler.id} processed ${describe(event, delivery)}`, { ...fields, outcome: 'processed', durationMs }));
+      this.logger.debug(
+        new InkboxLogEntry(`Handler ${handler.id} processed ${describe(event, delivery)}`, {
+          ...fields,
+          outcome: 'processed',
+          durationMs,
+        }),
+      );
       return { outcome: 'processed', durationMs };
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const durationMs = scope.end('failed', error);
       this.logger.error(
-        new InkboxLogEntry(`Handler ${handler.id} failed for ${describe(event, delivery)}: ${error.message}`, { ...fields, outcome: 'failed', durationMs, err: error }),
+        new InkboxLogEntry(`Handler ${handler.id} failed for ${describe(event, delivery)}: ${error.message}`, {
+          ...fields,
+          outcome: 'failed',
+          durationMs,
+          err: error,
+        }),
         error.stack,
       );
       scope.run(() => this.report({ error, event, delivery, handler: handler.id }));
@@ -64,10 +86,16 @@ export class InkboxHandlerRunner {
     if (this.options.onHandlerError) hooks.push(this.options.onHandlerError);
     for (const hook of hooks) {
       const fail = (e: unknown) =>
-        this.logger.error(new InkboxLogEntry(`An Inkbox handler error hook failed: ${(e as Error)?.message ?? String(e)}`, { handler: info.handler, eventId: info.delivery.eventKey }));
+        this.logger.error(
+          new InkboxLogEntry(`An Inkbox handler error hook failed: ${(e as Error)?.message ?? String(e)}`, {
+            handler: info.handler,
+            eventId: info.delivery.eventKey,
+          }),
+        );
       try {
         const result = hook(info);
-        if (result && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(undefined, fail);
+        if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+          (result as PromiseLike<unknown>).then(undefined, fail);
       } catch (e) {
         fail(e);
       }

@@ -4,7 +4,10 @@ import { INKBOX_INCOMING_CALL_HANDLER_METADATA, INKBOX_RESOLVED_OPTIONS } from '
 import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { PhoneIncomingCallEvent } from '../events/dto/phone-incoming-call-event.dto.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
-import type { InkboxIncomingCallContext, InkboxIncomingCallDecision } from './inkbox-incoming-call-decision.interface.js';
+import type {
+  InkboxIncomingCallContext,
+  InkboxIncomingCallDecision,
+} from './inkbox-incoming-call-decision.interface.js';
 
 interface IncomingCallHandler {
   readonly id: string;
@@ -15,10 +18,13 @@ const REJECT: InkboxIncomingCallDecision = Object.freeze({ action: 'reject' });
 
 /** Why a value is not a decision, or undefined when it is one. */
 function decisionProblem(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `it returned ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, not { action }`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return `it returned ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}, not { action }`;
   const { action, client_websocket_url: url } = value as Record<string, unknown>;
-  if (action !== 'answer' && action !== 'reject') return `its action is ${JSON.stringify(action) ?? 'undefined'}, not 'answer' or 'reject'`;
-  if (url !== undefined && url !== null && (typeof url !== 'string' || url === '')) return 'its client_websocket_url is not a non-empty string';
+  if (action !== 'answer' && action !== 'reject')
+    return `its action is ${JSON.stringify(action) ?? 'undefined'}, not 'answer' or 'reject'`;
+  if (url !== undefined && url !== null && (typeof url !== 'string' || url === ''))
+    return 'its client_websocket_url is not a non-empty string';
   return undefined;
 }
 
@@ -47,7 +53,9 @@ export class InkboxIncomingCallDispatcher implements OnModuleInit {
     }
     this.handler = found[0];
     if (!this.handler) {
-      new Logger('InkboxModule').warn('No @OnInkboxIncomingCall() method: every call posted to the incoming-call route is answered {"action":"reject"}.');
+      new Logger('InkboxModule').warn(
+        'No @OnInkboxIncomingCall() method: every call posted to the incoming-call route is answered {"action":"reject"}.',
+      );
     }
   }
 
@@ -81,7 +89,9 @@ export class InkboxIncomingCallDispatcher implements OnModuleInit {
       clearTimeout(timer);
     }
     if (value === 'timeout') {
-      this.logger.error(`Rejected ${about}: ${handler.id} did not decide within incomingCall.timeoutMs (${timeoutMs} ms).`);
+      this.logger.error(
+        `Rejected ${about}: ${handler.id} did not decide within incomingCall.timeoutMs (${timeoutMs} ms).`,
+      );
       return REJECT;
     }
     const problem = decisionProblem(value);
@@ -102,10 +112,13 @@ export class InkboxIncomingCallDispatcher implements OnModuleInit {
       if (!prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const method = (prototype as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function' || Reflect.getMetadata(INKBOX_INCOMING_CALL_HANDLER_METADATA, method) !== true) continue;
+        if (typeof method !== 'function' || Reflect.getMetadata(INKBOX_INCOMING_CALL_HANDLER_METADATA, method) !== true)
+          continue;
         const id = `${(wrapper.metatype as { name?: string }).name || String(wrapper.name)}.${methodName}`;
         if (!wrapper.isDependencyTreeStatic()) {
-          throw new InkboxConfigurationError(`${id} has @OnInkboxIncomingCall() but its class is request-scoped: put the method on a singleton provider.`);
+          throw new InkboxConfigurationError(
+            `${id} has @OnInkboxIncomingCall() but its class is request-scoped: put the method on a singleton provider.`,
+          );
         }
         const instance = wrapper.instance as Record<string, (...args: unknown[]) => unknown> | undefined;
         if (!instance) continue;

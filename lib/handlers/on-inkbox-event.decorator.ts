@@ -25,7 +25,11 @@ export type InkboxEventHandlerMethod<T extends InkboxEventPattern> = (
  */
 export function OnInkboxEvent<const T extends InkboxEventPattern>(
   types: T | readonly T[],
-): <M extends InkboxEventHandlerMethod<T>>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void {
+): <M extends InkboxEventHandlerMethod<T>>(
+  target: object,
+  propertyKey: string | symbol,
+  descriptor: TypedPropertyDescriptor<M>,
+) => void {
   const list = (Array.isArray(types) ? types : [types]) as readonly string[];
   if (list.length === 0 || list.some((type) => typeof type !== 'string' || type === '')) {
     throw new TypeError('@OnInkboxEvent needs an event type such as "message.bounced", a list of them, or "*".');

@@ -1,6 +1,9 @@
 import { INKBOX_INCOMING_CALL_HANDLER_METADATA } from '../inkbox.constants.js';
 import type { PhoneIncomingCallEvent } from '../events/dto/phone-incoming-call-event.dto.js';
-import type { InkboxIncomingCallContext, InkboxIncomingCallDecision } from './inkbox-incoming-call-decision.interface.js';
+import type {
+  InkboxIncomingCallContext,
+  InkboxIncomingCallDecision,
+} from './inkbox-incoming-call-decision.interface.js';
 
 /** The method shape `@OnInkboxIncomingCall()` accepts. */
 export type InkboxIncomingCallHandlerMethod = (

@@ -14,7 +14,12 @@ export function createInkboxIdempotencyStore(options: ResolvedInkboxOptions): In
   const store = idempotency.store ?? 'memory';
   if (store === 'memory') return new InkboxMemoryStore(idempotency.maxEntries, Date.now, idempotency.maxBytes);
   if (store === 'redis') {
-    const redis: { client?: InkboxRedisStoreOptions['client']; url?: string; keyPrefix?: string; commandTimeoutMs?: number } = idempotency.redis ?? {};
+    const redis: {
+      client?: InkboxRedisStoreOptions['client'];
+      url?: string;
+      keyPrefix?: string;
+      commandTimeoutMs?: number;
+    } = idempotency.redis ?? {};
     return new InkboxRedisStore({
       client: redis.client,
       url: redis.client ? undefined : redis.url,

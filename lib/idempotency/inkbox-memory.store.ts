@@ -27,7 +27,7 @@ const INITIAL_SLOTS = 1024;
 /** The heap bytes of a key string, as counted against `maxBytes`. */
 function keyBytes(key: string): number {
   // one byte per character when every one fits in Latin-1, else two
-  // eslint-disable-next-line no-control-regex
+
   return STRING_HEADER_BYTES + (/[^\u0000-\u00ff]/.test(key) ? 2 * key.length : key.length);
 }
 
@@ -78,10 +78,19 @@ export class InkboxMemoryStore implements InkboxIdempotencyStore {
 
   /** Estimated heap bytes held for the remembered events (what `maxBytes` bounds). */
   get bytes(): number {
-    return this.capacity * SLOT_BYTES + this.slots.size * MAP_ENTRY_BYTES + this.keyBytesTotal + this.overflowCount * OVERFLOW_BYTES;
+    return (
+      this.capacity * SLOT_BYTES +
+      this.slots.size * MAP_ENTRY_BYTES +
+      this.keyBytesTotal +
+      this.overflowCount * OVERFLOW_BYTES
+    );
   }
 
-  async claim(eventKey: string, handlerIds: readonly string[], options: InkboxClaimOptions): Promise<InkboxClaimResult> {
+  async claim(
+    eventKey: string,
+    handlerIds: readonly string[],
+    options: InkboxClaimOptions,
+  ): Promise<InkboxClaimResult> {
     const now = this.clock();
     this.sweep(now);
     let slot = this.live(eventKey, now);

@@ -110,7 +110,9 @@ describeWithRedis('InkboxRedisStore — with redis-server', (url) => {
     const b = make();
     const key = `evt_${randomUUID()}`;
     const handlers = ['H.one', 'H.two', 'H.three'];
-    const results = await Promise.all(Array.from({ length: 40 }, (_v, i) => (i % 2 ? a : b).claim(key, handlers, OPTS)));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_v, i) => (i % 2 ? a : b).claim(key, handlers, OPTS)),
+    );
     for (const id of handlers) {
       expect(results.filter((r) => r.run.includes(id))).toHaveLength(1);
       expect(results.filter((r) => r.busy.includes(id))).toHaveLength(39);

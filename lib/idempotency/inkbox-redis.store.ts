@@ -97,7 +97,11 @@ function script(source: string): Script {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-const SCRIPTS = { claim: script(CLAIM_SCRIPT), complete: script(COMPLETE_SCRIPT), release: script(RELEASE_SCRIPT) } as const;
+const SCRIPTS = {
+  claim: script(CLAIM_SCRIPT),
+  complete: script(COMPLETE_SCRIPT),
+  release: script(RELEASE_SCRIPT),
+} as const;
 
 type EvalShaCapable = InkboxRedisClientLike & {
   /** ioredis: 'wait' | 'connecting' | 'connect' | 'ready' | 'reconnecting' | 'close' | 'end'. */
@@ -132,11 +136,13 @@ function loadIoredis(): RedisConstructor {
       throw error;
     }
     const m = mod as { default?: unknown; Redis?: unknown };
-    const ctor = (typeof m.default === 'function' ? m.default : typeof m.Redis === 'function' ? m.Redis : mod) as RedisConstructor;
+    const ctor = (
+      typeof m.default === 'function' ? m.default : typeof m.Redis === 'function' ? m.Redis : mod
+    ) as RedisConstructor;
     if (typeof ctor === 'function') return ctor;
   }
   throw new InkboxConfigurationError(
-    "idempotency.redis.url needs the ioredis package: run `npm install ioredis`, or create the client yourself and pass it as idempotency.redis.client.",
+    'idempotency.redis.url needs the ioredis package: run `npm install ioredis`, or create the client yourself and pass it as idempotency.redis.client.',
   );
 }
 
@@ -182,7 +188,9 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
 
   constructor(options: InkboxRedisStoreOptions) {
     if (!options || (!options.client && !options.url)) {
-      throw new InkboxConfigurationError('the Redis idempotency store needs idempotency.redis.client (an ioredis instance) or idempotency.redis.url.');
+      throw new InkboxConfigurationError(
+        'the Redis idempotency store needs idempotency.redis.client (an ioredis instance) or idempotency.redis.url.',
+      );
     }
     if (options.client && options.url) {
       throw new InkboxConfigurationError('give idempotency.redis.client or idempotency.redis.url, not both.');
@@ -193,7 +201,9 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
     this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_INKBOX_REDIS_COMMAND_TIMEOUT_MS;
     if (options.client) {
       if (typeof options.client.eval !== 'function') {
-        throw new InkboxConfigurationError('idempotency.redis.client must be a Redis client with an eval() method (ioredis).');
+        throw new InkboxConfigurationError(
+          'idempotency.redis.client must be a Redis client with an eval() method (ioredis).',
+        );
       }
       this.client = options.client;
       this.owned = false;
@@ -217,7 +227,11 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
     }
   }
 
-  async claim(eventKey: string, handlerIds: readonly string[], options: InkboxClaimOptions): Promise<InkboxClaimResult> {
+  async claim(
+    eventKey: string,
+    handlerIds: readonly string[],
+    options: InkboxClaimOptions,
+  ): Promise<InkboxClaimResult> {
     const token = randomUUID();
     if (handlerIds.length === 0) return { run: [], done: [], busy: [], token };
     const reply = await this.run(SCRIPTS.claim, 'the claim', this.keyPrefix + eventKey, [
@@ -228,7 +242,9 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
     ]);
     const codes = typeof reply === 'string' ? reply : Buffer.isBuffer(reply) ? reply.toString('latin1') : '';
     if (codes.length !== handlerIds.length) {
-      throw new Error(`Redis answered the claim with an unexpected reply (${codes.length} states for ${handlerIds.length} handlers)`);
+      throw new Error(
+        `Redis answered the claim with an unexpected reply (${codes.length} states for ${handlerIds.length} handlers)`,
+      );
     }
     const run: string[] = [];
     const done: string[] = [];
@@ -241,7 +257,10 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
   }
 
   async complete(eventKey: string, handlerId: string, _token: string, options: InkboxClaimOptions): Promise<void> {
-    await this.run(SCRIPTS.complete, 'the completion', this.keyPrefix + eventKey, [handlerId, Math.max(1, Math.floor(options.ttlMs))]);
+    await this.run(SCRIPTS.complete, 'the completion', this.keyPrefix + eventKey, [
+      handlerId,
+      Math.max(1, Math.floor(options.ttlMs)),
+    ]);
   }
 
   async release(eventKey: string, handlerId: string, token: string): Promise<void> {
@@ -286,7 +305,9 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
     if (!this.healthy) return;
     this.healthy = false;
     const detail = (error as Error)?.message ?? String(error);
-    this.logger.error(`Redis connection lost (${detail.slice(0, 200)}); deliveries cannot be deduplicated until it is back.`);
+    this.logger.error(
+      `Redis connection lost (${detail.slice(0, 200)}); deliveries cannot be deduplicated until it is back.`,
+    );
   }
 
   private markUp(): void {

@@ -1,4 +1,4 @@
-import type { InkboxRedisClientLike } from './inkbox-module-options.interface.js';
+import type { InkboxRedisClientLike } from './inkbox-redis-client.interface.js';
 
 /** What an app instance does: take deliveries (`'receiver'`), run handlers (`'worker'`), or both (`'all'`). */
 export type InkboxRole = 'all' | 'receiver' | 'worker';

@@ -16,11 +16,9 @@ export type InkboxSigningKeyResolver = (
   context: InkboxKeyContext,
 ) => string | readonly string[] | undefined | null | Promise<string | readonly string[] | undefined | null>;
 
-/** A Redis client the idempotency store can use (ioredis or compatible). */
-export interface InkboxRedisClientLike {
-  eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
-  quit?(): Promise<unknown>;
-}
+import type { InkboxRedisClientLike } from './inkbox-redis-client.interface.js';
+
+export type { InkboxRedisClientLike };
 
 /** Options of the exactly-once layer. */
 export interface InkboxIdempotencyOptions {
@@ -162,7 +160,9 @@ export interface ResolvedInkboxOptions {
   readonly apiMaxAttempts: number;
   readonly webhookApi: 'subscriptions' | 'mailbox-field';
   readonly registerWebhooks: ResolvedInkboxRegisterWebhooks | undefined;
-  readonly idempotency: false | Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>;
+  readonly idempotency:
+    | false
+    | (Required<Omit<InkboxIdempotencyOptions, 'redis' | 'store'>> & Pick<InkboxIdempotencyOptions, 'redis' | 'store'>);
   readonly emitEvents: boolean;
   readonly onHandlerError: InkboxHandlerErrorHook | undefined;
   readonly incomingCall: Required<InkboxIncomingCallOptions>;

@@ -13,7 +13,13 @@ import {
   DEFAULT_WEBHOOK_PATH,
 } from '../inkbox.constants.js';
 import { normalizeInkboxSigningKey } from '../signature/inkbox-signature.js';
-import { INKBOX_WEBHOOK_CHANNELS, channelOf, eventTypesProblem, isE164, type InkboxWebhookOwnerKind } from '../admin/inkbox-webhook-channels.js';
+import {
+  INKBOX_WEBHOOK_CHANNELS,
+  channelOf,
+  eventTypesProblem,
+  isE164,
+  type InkboxWebhookOwnerKind,
+} from '../admin/inkbox-webhook-channels.js';
 import { InkboxConfigurationError } from '../errors.js';
 import type {
   InkboxKeyContext,
@@ -33,7 +39,10 @@ function cleanKeys(value: unknown, where: string): string[] {
   const keys: string[] = [];
   for (const key of list) {
     if (typeof key !== 'string' || normalizeInkboxSigningKey(key) === '') {
-      const empty = typeof key === 'string' && key !== '' ? 'a string that is empty once whitespace and the whsec_ prefix are removed' : describe(key);
+      const empty =
+        typeof key === 'string' && key !== ''
+          ? 'a string that is empty once whitespace and the whsec_ prefix are removed'
+          : describe(key);
       throw new InkboxConfigurationError(`${where} must be a non-empty string or a list of them (got ${empty}).`);
     }
     keys.push(key.trim());
@@ -52,19 +61,27 @@ function describe(value: unknown): string {
 function positiveNumber(value: unknown, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
-    throw new InkboxConfigurationError(`${name} must be a whole number of ${min} or more (got ${describe(value)} ${JSON.stringify(value) ?? 'undefined'}).`);
+    throw new InkboxConfigurationError(
+      `${name} must be a whole number of ${min} or more (got ${describe(value)} ${JSON.stringify(value) ?? 'undefined'}).`,
+    );
   }
   return value;
 }
 
 function handlerErrorHook(value: unknown): ResolvedInkboxOptions['onHandlerError'] {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'function') throw new InkboxConfigurationError('onHandlerError, when given, must be a function ({ error, event, delivery, handler }) => void.');
+  if (typeof value !== 'function')
+    throw new InkboxConfigurationError(
+      'onHandlerError, when given, must be a function ({ error, event, delivery, handler }) => void.',
+    );
   return value as ResolvedInkboxOptions['onHandlerError'];
 }
 
 /** Normalises a webhook path: no leading or trailing slash. */
-export function normalizeWebhookPath(path: string | undefined, option: 'webhookPath' | 'incomingCallPath' = 'webhookPath'): string {
+export function normalizeWebhookPath(
+  path: string | undefined,
+  option: 'webhookPath' | 'incomingCallPath' = 'webhookPath',
+): string {
   const fallback = option === 'webhookPath' ? DEFAULT_WEBHOOK_PATH : DEFAULT_INCOMING_CALL_PATH;
   const value = path ?? fallback;
   if (typeof value !== 'string' || value.replace(/^\/+|\/+$/g, '') === '') {
@@ -84,8 +101,18 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
   if (!options || typeof options !== 'object') {
     throw new InkboxConfigurationError(INKBOX_MESSAGES.optionsMissing);
   }
-  const extra = options as InkboxModuleOptions & { webhookPath?: unknown; incomingCallPath?: unknown; version?: unknown; role?: unknown };
-  if (extra.webhookPath !== undefined || extra.incomingCallPath !== undefined || extra.version !== undefined || extra.role !== undefined) {
+  const extra = options as InkboxModuleOptions & {
+    webhookPath?: unknown;
+    incomingCallPath?: unknown;
+    version?: unknown;
+    role?: unknown;
+  };
+  if (
+    extra.webhookPath !== undefined ||
+    extra.incomingCallPath !== undefined ||
+    extra.version !== undefined ||
+    extra.role !== undefined
+  ) {
     throw new InkboxConfigurationError(INKBOX_MESSAGES.routeOptionsInFactory);
   }
   const { signingKey } = options;
@@ -118,7 +145,8 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
   if (webhookApi !== 'subscriptions' && webhookApi !== 'mailbox-field') {
     throw new InkboxConfigurationError(`webhookApi must be 'subscriptions' (default) or 'mailbox-field'.`);
   }
-  const register = options.registerWebhooks === undefined ? undefined : resolveRegisterWebhooks(options.registerWebhooks);
+  const register =
+    options.registerWebhooks === undefined ? undefined : resolveRegisterWebhooks(options.registerWebhooks);
 
   const delivery = resolveInkboxDelivery(options.delivery);
   const idempotencyOption = idempotencyForDelivery(options.idempotency, delivery);
@@ -127,10 +155,14 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     const idem = idempotencyOption ?? {};
     const store = idem.store ?? 'memory';
     if (store !== 'memory' && store !== 'redis' && (typeof store !== 'object' || typeof store.claim !== 'function')) {
-      throw new InkboxConfigurationError(`idempotency.store must be 'memory', 'redis' or an object implementing InkboxIdempotencyStore.`);
+      throw new InkboxConfigurationError(
+        `idempotency.store must be 'memory', 'redis' or an object implementing InkboxIdempotencyStore.`,
+      );
     }
     if (store === 'redis' && !idem.redis?.client && !idem.redis?.url) {
-      throw new InkboxConfigurationError(`idempotency.store 'redis' needs idempotency.redis.client (an ioredis instance) or idempotency.redis.url.`);
+      throw new InkboxConfigurationError(
+        `idempotency.store 'redis' needs idempotency.redis.client (an ioredis instance) or idempotency.redis.url.`,
+      );
     }
     const onStoreError = idem.onStoreError ?? 'closed';
     if (onStoreError !== 'closed' && onStoreError !== 'open') {
@@ -161,7 +193,12 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     idempotency,
     emitEvents: options.emitEvents === true,
     incomingCall: {
-      timeoutMs: positiveNumber(options.incomingCall?.timeoutMs, 'incomingCall.timeoutMs', DEFAULT_INCOMING_CALL_TIMEOUT_MS, 1),
+      timeoutMs: positiveNumber(
+        options.incomingCall?.timeoutMs,
+        'incomingCall.timeoutMs',
+        DEFAULT_INCOMING_CALL_TIMEOUT_MS,
+        1,
+      ),
     },
     onHandlerError: handlerErrorHook(options.onHandlerError),
     delivery,
@@ -173,7 +210,11 @@ const REGISTER_LISTS = [
   { name: 'phoneNumbers', owner: 'phoneNumber', what: 'phone numbers in E.164 form, such as +15551230000' },
   { name: 'agentHandles', owner: 'agentIdentity', what: 'agent handles' },
   { name: 'incomingCalls', owner: undefined, what: 'phone numbers in E.164 form, such as +15551230000' },
-] as const satisfies ReadonlyArray<{ name: keyof InkboxRegisterWebhooksOptions; owner: InkboxWebhookOwnerKind | undefined; what: string }>;
+] as const satisfies ReadonlyArray<{
+  name: keyof InkboxRegisterWebhooksOptions;
+  owner: InkboxWebhookOwnerKind | undefined;
+  what: string;
+}>;
 
 /** Checks `registerWebhooks` (lists of owners, event types each listed owner can take) and fills in empty lists. */
 function resolveRegisterWebhooks(register: InkboxRegisterWebhooksOptions): ResolvedInkboxRegisterWebhooks {
@@ -188,15 +229,31 @@ function resolveRegisterWebhooks(register: InkboxRegisterWebhooksOptions): Resol
   for (const { name, owner, what } of REGISTER_LISTS) {
     const list: unknown = register[name] ?? [];
     const phone = name === 'phoneNumbers' || name === 'incomingCalls';
-    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === '' || (phone && !isE164(item)))) {
+    if (
+      !Array.isArray(list) ||
+      list.some((item) => typeof item !== 'string' || item.trim() === '' || (phone && !isE164(item)))
+    ) {
       throw new InkboxConfigurationError(`registerWebhooks.${name} must be a list of ${what}.`);
     }
     lists[name] = [...(list as string[])];
     const eventTypes = register.eventTypes;
-    if (owner && eventTypes !== undefined && list.length > 0 && !eventTypes.some((type) => channelOf(type)?.owner === owner)) {
-      const prefixes = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.owner === owner).map((c) => `${c.prefix}*`).join(', ');
-      throw new InkboxConfigurationError(`registerWebhooks.eventTypes has no event type for registerWebhooks.${name} (they take ${prefixes}).`);
+    if (
+      owner &&
+      eventTypes !== undefined &&
+      list.length > 0 &&
+      !eventTypes.some((type) => channelOf(type)?.owner === owner)
+    ) {
+      const prefixes = INKBOX_WEBHOOK_CHANNELS.filter((c) => c.owner === owner)
+        .map((c) => `${c.prefix}*`)
+        .join(', ');
+      throw new InkboxConfigurationError(
+        `registerWebhooks.eventTypes has no event type for registerWebhooks.${name} (they take ${prefixes}).`,
+      );
     }
   }
-  return { publicUrl: register.publicUrl, ...lists, eventTypes: register.eventTypes ? [...register.eventTypes] : undefined };
+  return {
+    publicUrl: register.publicUrl,
+    ...lists,
+    eventTypes: register.eventTypes ? [...register.eventTypes] : undefined,
+  };
 }

@@ -1,6 +1,10 @@
 import type { InkboxIdempotencyOptions } from './inkbox-module-options.interface.js';
-import type { InkboxDeliveryOptions, InkboxKeepJobs, ResolvedInkboxDelivery } from './inkbox-delivery-options.interface.js';
-import { InkboxConfigurationError } from './inkbox-options.js';
+import type {
+  InkboxDeliveryOptions,
+  InkboxKeepJobs,
+  ResolvedInkboxDelivery,
+} from './inkbox-delivery-options.interface.js';
+import { InkboxConfigurationError } from '../errors.js';
 
 /** Defaults of queue delivery (applied here only). */
 export const INKBOX_QUEUE_DEFAULTS = {
@@ -24,24 +28,36 @@ function whole(value: unknown, name: string, fallback: number, min: number): num
 
 function keep(value: unknown, name: string, fallback: InkboxKeepJobs): InkboxKeepJobs {
   if (value === undefined) return fallback;
-  if (typeof value === 'boolean' || (typeof value === 'number' && value >= 0) || (typeof value === 'object' && value !== null)) return value as InkboxKeepJobs;
-  throw new InkboxConfigurationError(`delivery.${name} must be a boolean, a count, or { age, count } (as BullMQ's removeOnComplete).`);
+  if (
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && value >= 0) ||
+    (typeof value === 'object' && value !== null)
+  )
+    return value;
+  throw new InkboxConfigurationError(
+    `delivery.${name} must be a boolean, a count, or { age, count } (as BullMQ's removeOnComplete).`,
+  );
 }
 
 /** Validates the `delivery` option and applies its defaults. */
 export function resolveInkboxDelivery(delivery: InkboxDeliveryOptions | undefined): ResolvedInkboxDelivery {
   if (delivery === undefined || delivery.mode === 'inline') return { mode: 'inline' };
-  if (delivery.mode !== 'queue') throw new InkboxConfigurationError(`delivery.mode must be 'inline' (default) or 'queue'.`);
+  if (delivery.mode !== 'queue')
+    throw new InkboxConfigurationError(`delivery.mode must be 'inline' (default) or 'queue'.`);
   const redis = delivery.redis;
   if (!redis || (!redis.client && !redis.url)) {
-    throw new InkboxConfigurationError(`delivery.mode 'queue' needs delivery.redis: { url: process.env.REDIS_URL } or { client } (an ioredis instance).`);
+    throw new InkboxConfigurationError(
+      `delivery.mode 'queue' needs delivery.redis: { url: process.env.REDIS_URL } or { client } (an ioredis instance).`,
+    );
   }
   if (redis.url !== undefined && (typeof redis.url !== 'string' || !/^rediss?:\/\//i.test(redis.url))) {
     throw new InkboxConfigurationError('delivery.redis.url must be a redis:// or rediss:// URL.'); // never echo it: it may hold a password
   }
   const queueName = delivery.queueName ?? INKBOX_QUEUE_DEFAULTS.queueName;
   if (typeof queueName !== 'string' || queueName === '' || queueName.includes(':')) {
-    throw new InkboxConfigurationError('delivery.queueName must be a non-empty string without ":" (BullMQ reserves it).');
+    throw new InkboxConfigurationError(
+      'delivery.queueName must be a non-empty string without ":" (BullMQ reserves it).',
+    );
   }
   const d = INKBOX_QUEUE_DEFAULTS;
   return {
@@ -72,5 +88,10 @@ export function idempotencyForDelivery(
   const given = idempotency ?? {};
   if (given.store !== undefined) return given;
   const redis = delivery.redis!;
-  return { ...given, store: 'redis', redis: { ...given.redis, ...(redis.client ? { client: redis.client } : { url: redis.url }) }, leaseMs: given.leaseMs ?? delivery.leaseMs };
+  return {
+    ...given,
+    store: 'redis',
+    redis: { ...given.redis, ...(redis.client ? { client: redis.client } : { url: redis.url }) },
+    leaseMs: given.leaseMs ?? delivery.leaseMs,
+  };
 }

@@ -15,7 +15,10 @@ export interface BullJobLike {
   readonly failedReason?: string;
   readonly finishedOn?: number;
   readonly opts: { readonly attempts?: number };
-  retry(state?: 'completed' | 'failed', options?: { resetAttemptsMade?: boolean; resetAttemptsStarted?: boolean }): Promise<void>;
+  retry(
+    state?: 'completed' | 'failed',
+    options?: { resetAttemptsMade?: boolean; resetAttemptsStarted?: boolean },
+  ): Promise<void>;
 }
 
 /** A BullMQ queue as the module uses it. */
@@ -41,5 +44,9 @@ export interface BullWorkerLike {
 /** What `require('bullmq')` gives the module. */
 export interface BullMqModule {
   readonly Queue: new (name: string, options: Record<string, unknown>) => BullQueueLike;
-  readonly Worker: new (name: string, processor: (job: BullJobLike) => Promise<unknown>, options: Record<string, unknown>) => BullWorkerLike;
+  readonly Worker: new (
+    name: string,
+    processor: (job: BullJobLike) => Promise<unknown>,
+    options: Record<string, unknown>,
+  ) => BullWorkerLike;
 }

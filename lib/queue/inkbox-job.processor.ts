@@ -17,10 +17,14 @@ function failure(result: Exclude<InkboxDispatchResult, { outcome: 'processed' | 
   switch (result.outcome) {
     case 'failed': {
       const causes = (result.errors ?? []).map(message).join('; ');
-      return new Error(`${result.failed.length === 1 ? 'Handler' : 'Handlers'} ${result.failed.join(', ')} failed${causes ? `: ${causes}` : ''}`);
+      return new Error(
+        `${result.failed.length === 1 ? 'Handler' : 'Handlers'} ${result.failed.join(', ')} failed${causes ? `: ${causes}` : ''}`,
+      );
     }
     case 'in-flight':
-      return new Error(`Handlers ${result.busy.join(', ')} are still leased by a run that stopped; the next attempt takes them over`);
+      return new Error(
+        `Handlers ${result.busy.join(', ')} are still leased by a run that stopped; the next attempt takes them over`,
+      );
     case 'store-unavailable':
       return new Error(result.message);
   }

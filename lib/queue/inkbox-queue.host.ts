@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { INKBOX_RESOLVED_OPTIONS, INKBOX_ROLE } from '../inkbox.constants.js';
 import { InkboxConfigurationError } from '../options/inkbox-options.js';
 import type { InkboxRole, ResolvedInkboxQueueDelivery } from '../options/inkbox-delivery-options.interface.js';
@@ -38,12 +45,18 @@ export class InkboxQueueHost implements OnModuleInit, OnApplicationBootstrap, On
   onModuleInit(): void {
     const settings = this.settings;
     if (!settings) {
-      if (this.role !== 'all') throw new InkboxConfigurationError(`role '${this.role}' needs delivery: { mode: 'queue', redis }.`);
+      if (this.role !== 'all')
+        throw new InkboxConfigurationError(`role '${this.role}' needs delivery: { mode: 'queue', redis }.`);
       return;
     }
     const { Queue } = loadBullMq();
-    this.queue = new Queue(settings.queueName, { connection: inkboxQueueConnection(settings, 'producer'), ...(settings.prefix ? { prefix: settings.prefix } : {}) });
-    this.queue.on('error', (error) => this.logger.error(`Queue ${settings.queueName}: ${(error as Error)?.message ?? String(error)}`));
+    this.queue = new Queue(settings.queueName, {
+      connection: inkboxQueueConnection(settings, 'producer'),
+      ...(settings.prefix ? { prefix: settings.prefix } : {}),
+    });
+    this.queue.on('error', (error) =>
+      this.logger.error(`Queue ${settings.queueName}: ${(error as Error)?.message ?? String(error)}`),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -61,15 +74,21 @@ export class InkboxQueueHost implements OnModuleInit, OnApplicationBootstrap, On
       // every crash mid-job counts like an attempt
       maxStalledCount: settings.attempts,
     });
-    worker.on('error', (error) => this.logger.error(`Worker of ${settings.queueName}: ${(error as Error)?.message ?? String(error)}`));
+    worker.on('error', (error) =>
+      this.logger.error(`Worker of ${settings.queueName}: ${(error as Error)?.message ?? String(error)}`),
+    );
     worker.on('failed', (job, error) => {
       const j = job as { id?: string; attemptsMade?: number; opts?: { attempts?: number } } | undefined;
       if (j && (j.attemptsMade ?? 0) >= (j.opts?.attempts ?? 1)) {
-        this.logger.error(`Job ${j.id} failed ${j.attemptsMade} times and stays in the failed set: ${(error as Error)?.message ?? String(error)}`);
+        this.logger.error(
+          `Job ${j.id} failed ${j.attemptsMade} times and stays in the failed set: ${(error as Error)?.message ?? String(error)}`,
+        );
       }
     });
     this.worker = worker;
-    this.running = worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${(error as Error)?.message ?? String(error)}`));
+    this.running = worker
+      .run()
+      .catch((error: unknown) => this.logger.error(`Worker stopped: ${(error as Error)?.message ?? String(error)}`));
   }
 
   /** Stops taking jobs, lets active ones finish (at most `leaseMs`), then closes the connections. */
@@ -80,7 +99,9 @@ export class InkboxQueueHost implements OnModuleInit, OnApplicationBootstrap, On
     if (worker && settings) {
       const closed = worker.close().then(() => true);
       if (!(await Promise.race([closed, sleep(settings.leaseMs).then(() => false)]))) {
-        this.logger.warn(`Jobs still running after ${settings.leaseMs} ms (leaseMs); closing the worker anyway: another worker takes them over.`);
+        this.logger.warn(
+          `Jobs still running after ${settings.leaseMs} ms (leaseMs); closing the worker anyway: another worker takes them over.`,
+        );
         await worker.close(true).catch(() => undefined);
       }
       await this.running;

@@ -20,7 +20,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
@@ -45,7 +45,11 @@ export class InkboxQueueProducer {
    * Queues the event unless its job exists: `queued` (new, or still waiting/running, or failed
    * and now retried) or `duplicate` (its job completed). Throws a 503 when Redis does not answer.
    */
-  async receive(event: InkboxEvent, rawBody: Buffer, delivery: { requestId: string; params: Readonly<Record<string, string>> }): Promise<{ outcome: 'queued' | 'duplicate' }> {
+  async receive(
+    event: InkboxEvent,
+    rawBody: Buffer,
+    delivery: { requestId: string; params: Readonly<Record<string, string>> },
+  ): Promise<{ outcome: 'queued' | 'duplicate' }> {
     const settings = this.host.settings!;
     const queue = this.host.queue!;
     const eventKey = inkboxEventKey(event, rawBody);
@@ -55,7 +59,9 @@ export class InkboxQueueProducer {
       if (state === 'completed') return { outcome: 'duplicate' };
       if (state === 'failed') {
         // a replay of an event whose job gave up: run it again (only its unfinished handlers)
-        await within(queue.getJob(jobId), settings.enqueueTimeoutMs).then((job) => job?.retry('failed', FRESH_ATTEMPTS)).catch(() => undefined);
+        await within(queue.getJob(jobId), settings.enqueueTimeoutMs)
+          .then((job) => job?.retry('failed', FRESH_ATTEMPTS))
+          .catch(() => undefined);
         return { outcome: 'queued' };
       }
       if (state !== 'unknown') return { outcome: 'queued' };
@@ -73,7 +79,9 @@ export class InkboxQueueProducer {
       await within(queue.add(event.event_type, data, inkboxJobOptions(settings, jobId)), settings.enqueueTimeoutMs);
       return { outcome: 'queued' };
     } catch (error) {
-      this.logger.error(`Could not queue ${event.event_type} event ${eventKey} (request ${delivery.requestId}): ${(error as Error)?.message ?? String(error)}; answering 503 so Inkbox retries.`);
+      this.logger.error(
+        `Could not queue ${event.event_type} event ${eventKey} (request ${delivery.requestId}): ${(error as Error)?.message ?? String(error)}; answering 503 so Inkbox retries.`,
+      );
       throw new HttpException(
         { statusCode: 503, message: 'The event queue is unavailable; retry later.', error: 'Service Unavailable' },
         HttpStatus.SERVICE_UNAVAILABLE,

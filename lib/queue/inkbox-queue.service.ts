@@ -34,7 +34,10 @@ export class InkboxQueueService {
 
   private inspector(): InkboxQueueInspector {
     const queue = this.host.queue;
-    if (!queue) throw new Error("InkboxQueueService needs InkboxModule.forRoot({ delivery: { mode: 'queue', redis } }) (and a started app).");
+    if (!queue)
+      throw new Error(
+        "InkboxQueueService needs InkboxModule.forRoot({ delivery: { mode: 'queue', redis } }) (and a started app).",
+      );
     if (!this.inspectorOf) this.inspectorOf = new InkboxQueueInspector(queue);
     return this.inspectorOf;
   }

@@ -15,7 +15,8 @@ export function InkboxCapturedRoute(): MethodDecorator {
   return (_target, _key, descriptor) => {
     const method = descriptor.value as object;
     Reflect.defineMetadata(INKBOX_CAPTURED_ROUTE_METADATA, true, method);
-    const config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, method) as Record<string, unknown> | undefined) ?? {};
+    const config =
+      (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, method) as Record<string, unknown> | undefined) ?? {};
     Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...config, [INKBOX_CAPTURED_ROUTE_CONFIG]: true }, method);
     return descriptor;
   };

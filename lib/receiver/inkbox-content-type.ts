@@ -7,4 +7,3 @@ export function isJsonContentType(header: string | string[] | undefined): boolea
   const slash = type.indexOf('/');
   return slash > 0 && type.endsWith('+json') && !type.includes(' ');
 }
-

@@ -1,4 +1,12 @@
-import { type CallHandler, type ExecutionContext, HttpException, Inject, Injectable, type NestInterceptor, Optional } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  Optional,
+} from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
@@ -32,7 +40,12 @@ export class InkboxEventInterceptor implements NestInterceptor {
       if (error instanceof HttpException && error.getStatus() === 400) {
         const response = error.getResponse() as { message?: unknown };
         const message = Array.isArray(response?.message) ? response.message.join('; ') : error.message;
-        inkboxRejectionLogFor(this.options ?? InkboxEventInterceptor).reject(400, 'invalid_payload', message, req.headers);
+        inkboxRejectionLogFor(this.options ?? InkboxEventInterceptor).reject(
+          400,
+          'invalid_payload',
+          message,
+          req.headers,
+        );
       }
       throw error;
     }

@@ -39,7 +39,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Why an event `id` cannot be used (too long, control characters), or undefined when it can. */
 export function inkboxEventIdProblem(id: unknown): string | undefined {
   if (typeof id !== 'string') return undefined;
-  if (id.length > INKBOX_EVENT_ID_MAX_LENGTH) return `id must be at most ${INKBOX_EVENT_ID_MAX_LENGTH} characters long (got ${id.length})`;
+  if (id.length > INKBOX_EVENT_ID_MAX_LENGTH)
+    return `id must be at most ${INKBOX_EVENT_ID_MAX_LENGTH} characters long (got ${id.length})`;
   if (CONTROL.test(id)) return 'id must not contain control characters';
   return undefined;
 }

@@ -43,7 +43,9 @@ function layerMatches(layer: LayerLike, path: string): boolean {
 }
 
 function isCaptured(layer: LayerLike): boolean {
-  return (layer.route?.stack ?? []).some((entry) => (entry.method === undefined || entry.method === 'post') && isInkboxCapturedHandler(entry.handle));
+  return (layer.route?.stack ?? []).some(
+    (entry) => (entry.method === undefined || entry.method === 'post') && isInkboxCapturedHandler(entry.handle),
+  );
 }
 
 /**

@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { INKBOX_RAW_BODY } from '../inkbox.constants.js';
 import { INKBOX_CAPTURED_ROUTE_CONFIG } from './inkbox-captured-route.decorator.js';
 import { exposeParsedBody } from './inkbox-raw-body.reader.js';
-import { inkboxBodyTooLarge, inkboxErrorBody, precheckInkboxRequest, type InkboxEarlyRejection } from './inkbox-request.precheck.js';
+import {
+  inkboxBodyTooLarge,
+  inkboxErrorBody,
+  precheckInkboxRequest,
+  type InkboxEarlyRejection,
+} from './inkbox-request.precheck.js';
 
 /** The parts of a Fastify request the capture touches. */
 interface FastifyRequestLike {
@@ -54,7 +59,11 @@ const KEPT_CONTENT_TYPE = Symbol.for('nestjs-inkbox:content-type');
 const PLACEHOLDER = Buffer.from('{}');
 
 function answer(reply: FastifyReplyLike, rejection: InkboxEarlyRejection): void {
-  reply.code(rejection.status).header('connection', 'close').header('content-type', 'application/json; charset=utf-8').send(inkboxErrorBody(rejection.status, rejection.message));
+  reply
+    .code(rejection.status)
+    .header('connection', 'close')
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(inkboxErrorBody(rejection.status, rejection.message));
 }
 
 async function readBounded(payload: Readable, maxBytes: number): Promise<Buffer | undefined> {
@@ -72,7 +81,11 @@ async function readBounded(payload: Readable, maxBytes: number): Promise<Buffer 
 function createPreParsing(settings: FastifyCaptureSettings): PreParsing {
   return async (request, reply, payload) => {
     const rejection = precheckInkboxRequest(request.headers, settings.toleranceSeconds, settings.maxBytes);
-    const tooLarge: InkboxEarlyRejection = { status: 413, reason: 'body_too_large', message: inkboxBodyTooLarge(settings.maxBytes) };
+    const tooLarge: InkboxEarlyRejection = {
+      status: 413,
+      reason: 'body_too_large',
+      message: inkboxBodyTooLarge(settings.maxBytes),
+    };
     const body = rejection ? undefined : await readBounded(payload, settings.maxBytes);
     if (rejection || !body) {
       settings.onReject(rejection ?? tooLarge, request.headers);
@@ -114,7 +127,10 @@ function asList<T>(value: T | T[] | undefined): T[] {
  * touches; nothing is added for any other route. When the routes already exist (older Nest under
  * `Test.createTestingModule`), the same hooks go on the instance and act only on those routes.
  */
-export function installFastifyInkboxCapture(instance: FastifyInstanceLike, settings: FastifyCaptureSettings): string | undefined {
+export function installFastifyInkboxCapture(
+  instance: FastifyInstanceLike,
+  settings: FastifyCaptureSettings,
+): string | undefined {
   const bodyLimit = instance.initialConfig?.bodyLimit;
   const maxBytes = settings.maxBytes;
   if (typeof bodyLimit === 'number' && bodyLimit < maxBytes) {
@@ -122,7 +138,9 @@ export function installFastifyInkboxCapture(instance: FastifyInstanceLike, setti
   }
   const preParsing = createPreParsing(settings);
   if (settings.late) {
-    instance.addHook('preParsing', (request, reply, payload) => (isCapturedRoute(request.routeOptions?.config) ? preParsing(request, reply, payload) : Promise.resolve(payload)));
+    instance.addHook('preParsing', (request, reply, payload) =>
+      isCapturedRoute(request.routeOptions?.config) ? preParsing(request, reply, payload) : Promise.resolve(payload),
+    );
     instance.addHook('preValidation', preValidation);
     return undefined;
   }

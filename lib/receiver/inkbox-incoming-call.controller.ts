@@ -1,4 +1,13 @@
-import { Controller, type ControllerOptions, HttpCode, HttpStatus, Post, Req, UseGuards, type Type } from '@nestjs/common';
+import {
+  Controller,
+  type ControllerOptions,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  UseGuards,
+  type Type,
+} from '@nestjs/common';
 import { DEFAULT_INCOMING_CALL_PATH, INKBOX_VERIFIED } from '../inkbox.constants.js';
 import { PhoneIncomingCallEvent } from '../events/dto/phone-incoming-call-event.dto.js';
 import { InkboxPayloadError, parseInkboxPayloadAs } from '../events/inkbox-event.parser.js';
@@ -12,7 +21,11 @@ import { InkboxSignatureGuard, inkboxHttpError } from './inkbox-signature.guard.
 /** Validates the verified bytes as a `PhoneIncomingCallEvent`; 400 naming the failing fields otherwise. */
 function readIncomingCall(req: InkboxRequest): PhoneIncomingCallEvent {
   const rawBody = getInkboxRawBody(req);
-  if (!req[INKBOX_VERIFIED] || !rawBody) throw inkboxHttpError(HttpStatus.INTERNAL_SERVER_ERROR, 'The incoming call was read before its signature was verified.');
+  if (!req[INKBOX_VERIFIED] || !rawBody)
+    throw inkboxHttpError(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'The incoming call was read before its signature was verified.',
+    );
   try {
     return parseInkboxPayloadAs(PhoneIncomingCallEvent, rawBody);
   } catch (error) {
@@ -28,7 +41,7 @@ function readIncomingCall(req: InkboxRequest): PhoneIncomingCallEvent {
  */
 export function createInkboxIncomingCallController(route: InkboxRoute): Type<unknown> {
   const options: ControllerOptions = { path: route.incomingCallPath ?? DEFAULT_INCOMING_CALL_PATH };
-  if (route.version !== undefined) options.version = route.version as ControllerOptions['version'];
+  if (route.version !== undefined) options.version = route.version;
 
   @Controller(options)
   @UseGuards(InkboxSignatureGuard)

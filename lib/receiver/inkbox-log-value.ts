@@ -11,7 +11,12 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  */
 export function inkboxLogValue(value: unknown, max: number = INKBOX_LOG_VALUE_MAX): string {
   if (value === undefined || value === null) return 'none';
-  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : `(${Array.isArray(value) ? 'array' : typeof value})`;
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : `(${Array.isArray(value) ? 'array' : typeof value})`;
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return cut.replace(UNSAFE, (c) => {
     if (c === '\n') return '\\n';

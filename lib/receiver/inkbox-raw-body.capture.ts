@@ -5,12 +5,21 @@ import type { Observable } from 'rxjs';
 import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
 import { InkboxConfigurationError } from '../errors.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
-import { createExpressCaptureMatcher, type ExpressAppLike, type ExpressRequestLike } from './inkbox-express-route.matcher.js';
+import {
+  createExpressCaptureMatcher,
+  type ExpressAppLike,
+  type ExpressRequestLike,
+} from './inkbox-express-route.matcher.js';
 import { installFastifyInkboxCapture, type FastifyInstanceLike } from './inkbox-fastify.capture.js';
-import { readInkboxRawBody, type InkboxCaptureRequest } from './inkbox-raw-body.reader.js';
+import { readInkboxRawBody } from './inkbox-raw-body.reader.js';
 import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
 import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
-import { inkboxBodyTooLarge, inkboxErrorBody, precheckInkboxRequest, type InkboxEarlyRejection } from './inkbox-request.precheck.js';
+import {
+  inkboxBodyTooLarge,
+  inkboxErrorBody,
+  precheckInkboxRequest,
+  type InkboxEarlyRejection,
+} from './inkbox-request.precheck.js';
 
 type Middleware = (req: IncomingMessage & ExpressRequestLike, res: ServerResponse, next: () => void) => void;
 
@@ -94,7 +103,7 @@ export class InkboxRawBodyCapture implements OnModuleInit {
         answerAtOnce(res, r);
       };
       if (rejection) return reject(rejection);
-      readInkboxRawBody(req as InkboxCaptureRequest, maxBytes, next, () =>
+      readInkboxRawBody(req, maxBytes, next, () =>
         reject({ status: 413, reason: 'body_too_large', message: inkboxBodyTooLarge(maxBytes) }),
       );
     };
@@ -111,7 +120,8 @@ export class InkboxRawBodyCapture implements OnModuleInit {
   private moveToFront(adapter: AdapterLike): void {
     const app = adapter.getInstance?.() as { router?: ExpressRouterLike; _router?: ExpressRouterLike } | undefined;
     const stack = (app?.router ?? app?._router)?.stack;
-    const index = stack?.findIndex((layer) => (layer.handle as { name?: string } | undefined)?.name === MIDDLEWARE_NAME) ?? -1;
+    const index =
+      stack?.findIndex((layer) => (layer.handle as { name?: string } | undefined)?.name === MIDDLEWARE_NAME) ?? -1;
     if (!stack || index <= 0) return;
     const [layer] = stack.splice(index, 1);
     stack.unshift(layer!);

@@ -53,7 +53,12 @@ export type InkboxTooLarge = () => void;
  * `tooLarge` answers at once. When the stream was already consumed by something mounted before Nest,
  * a 500 with advice is left on the request for the guard. Calls `done` once the body is in.
  */
-export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, done: () => void, tooLarge: InkboxTooLarge): void {
+export function readInkboxRawBody(
+  req: InkboxCaptureRequest,
+  maxBytes: number,
+  done: () => void,
+  tooLarge: InkboxTooLarge,
+): void {
   if (req[INKBOX_RAW_BODY]) return done();
   if (alreadyConsumed(req)) {
     if (Buffer.isBuffer(req.rawBody)) {
@@ -90,7 +95,10 @@ export function readInkboxRawBody(req: InkboxCaptureRequest, maxBytes: number, d
   };
   const onError = () => {
     cleanup();
-    req[INKBOX_CAPTURE_ERROR] = { status: 400, message: 'The webhook body could not be read to its end (the connection failed).' };
+    req[INKBOX_CAPTURE_ERROR] = {
+      status: 400,
+      message: 'The webhook body could not be read to its end (the connection failed).',
+    };
     done();
   };
   const cleanup = () => {

@@ -29,7 +29,8 @@ describe('InkboxRejectionLog', () => {
 
   it('writes 20 lines per 10 s, then counts and summarises the rest once the window ends', () => {
     const { lines, clock, log } = setup();
-    for (let i = 0; i < 25; i++) log.reject(401, 'signature_mismatch', 'no key matches', { 'x-inkbox-request-id': `r${i}` });
+    for (let i = 0; i < 25; i++)
+      log.reject(401, 'signature_mismatch', 'no key matches', { 'x-inkbox-request-id': `r${i}` });
     for (let i = 0; i < 3; i++) log.reject(400, 'missing_signature', 'missing');
     expect(lines).toHaveLength(20);
     expect(lines[0]).toBe('Rejected webhook delivery with 401 (request id r0): signature_mismatch: no key matches');
@@ -38,7 +39,9 @@ describe('InkboxRejectionLog', () => {
     expect(lines).toHaveLength(20);
     clock.advance(1);
     expect(lines).toHaveLength(21);
-    expect(lines[20]).toBe('8 more webhook deliveries were rejected in 10 s and not logged one by one (3 × 400, 5 × 401).');
+    expect(lines[20]).toBe(
+      '8 more webhook deliveries were rejected in 10 s and not logged one by one (3 × 400, 5 × 401).',
+    );
     // a new window writes again
     log.reject(413, 'body_too_large', 'too large');
     expect(lines).toHaveLength(22);

@@ -16,7 +16,10 @@ export interface InkboxRejectionLogClock {
   setTimeout(callback: () => void, ms: number): { unref?(): unknown };
 }
 
-const SYSTEM_CLOCK: InkboxRejectionLogClock = { now: () => Date.now(), setTimeout: (callback, ms) => setTimeout(callback, ms) };
+const SYSTEM_CLOCK: InkboxRejectionLogClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+};
 
 /**
  * Writes one warn line per rejected delivery (status, reason, request id), with every request
@@ -72,7 +75,9 @@ export class InkboxRejectionLog {
       parts.push(`${count} × ${status}`);
     }
     this.suppressed.clear();
-    this.logger.warn(`${total} more webhook deliveries were rejected in ${this.windowMs / 1000} s and not logged one by one (${parts.join(', ')}).`);
+    this.logger.warn(
+      `${total} more webhook deliveries were rejected in ${this.windowMs / 1000} s and not logged one by one (${parts.join(', ')}).`,
+    );
   }
 }
 

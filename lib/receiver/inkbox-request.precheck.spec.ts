@@ -17,10 +17,14 @@ function headers(overrides: Record<string, string | undefined> = {}): Record<str
 describe('precheckInkboxRequest (headers only, no key)', () => {
   it('passes a well-formed, fresh JSON request of allowed length, whatever the signature value', () => {
     expect(precheckInkboxRequest(headers(), 300, 2)).toBeUndefined();
-    expect(precheckInkboxRequest(headers({ 'x-inkbox-signature': `sha256=${'0'.repeat(64)}` }), 300, 2)).toBeUndefined();
+    expect(
+      precheckInkboxRequest(headers({ 'x-inkbox-signature': `sha256=${'0'.repeat(64)}` }), 300, 2),
+    ).toBeUndefined();
     expect(precheckInkboxRequest(headers({ 'content-length': undefined }), 300, 2)).toBeUndefined();
     expect(precheckInkboxRequest(headers({ 'content-encoding': 'Identity ' }), 300, 2)).toBeUndefined();
-    expect(precheckInkboxRequest(headers({ 'content-type': 'application/vnd.x+json; charset=utf-8' }), 300, 2)).toBeUndefined();
+    expect(
+      precheckInkboxRequest(headers({ 'content-type': 'application/vnd.x+json; charset=utf-8' }), 300, 2),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -38,16 +42,32 @@ describe('precheckInkboxRequest (headers only, no key)', () => {
   });
 
   it('checks in order: form, time, media type, encoding, length', () => {
-    const all = { 'x-inkbox-signature': 'bad', 'x-inkbox-timestamp': String(now() - 400), 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': '9' };
+    const all = {
+      'x-inkbox-signature': 'bad',
+      'x-inkbox-timestamp': String(now() - 400),
+      'content-type': 'text/plain',
+      'content-encoding': 'gzip',
+      'content-length': '9',
+    };
     expect(precheckInkboxRequest(headers(all), 300, 2)?.status).toBe(400);
-    expect(precheckInkboxRequest(headers({ ...all, 'x-inkbox-signature': undefined, 'x-inkbox-timestamp': String(now() - 400) }), 300, 2)?.status).toBe(400);
+    expect(
+      precheckInkboxRequest(
+        headers({ ...all, 'x-inkbox-signature': undefined, 'x-inkbox-timestamp': String(now() - 400) }),
+        300,
+        2,
+      )?.status,
+    ).toBe(400);
     const { 'x-inkbox-signature': _s, ...rest } = all;
     expect(precheckInkboxRequest(headers(rest), 300, 2)?.status).toBe(401);
     expect(precheckInkboxRequest(headers({ ...rest, 'x-inkbox-timestamp': undefined }), 300, 2)?.status).toBe(400);
   });
 
   it('writes Nest’s error JSON', () => {
-    expect(JSON.parse(inkboxErrorBody(413, 'too large'))).toEqual({ statusCode: 413, message: 'too large', error: 'Payload Too Large' });
+    expect(JSON.parse(inkboxErrorBody(413, 'too large'))).toEqual({
+      statusCode: 413,
+      message: 'too large',
+      error: 'Payload Too Large',
+    });
     expect(JSON.parse(inkboxErrorBody(401, 'x'))).toEqual({ statusCode: 401, message: 'x', error: 'Unauthorized' });
     expect(JSON.parse(inkboxErrorBody(400, 'x')).error).toBe('Bad Request');
     expect(JSON.parse(inkboxErrorBody(415, 'x')).error).toBe('Unsupported Media Type');

@@ -18,13 +18,25 @@ export interface InkboxEarlyRejection {
  * `X-Inkbox-*` headers (presence, form, timestamp freshness; no key is tried), the media type,
  * the content encoding and a declared `Content-Length` above `maxBytes`.
  */
-export function precheckInkboxRequest(headers: HeadersLike, toleranceSeconds: number, maxBytes: number): InkboxEarlyRejection | undefined {
+export function precheckInkboxRequest(
+  headers: HeadersLike,
+  toleranceSeconds: number,
+  maxBytes: number,
+): InkboxEarlyRejection | undefined {
   const form = verifyInkboxSignature({ rawBody: '', headers, signingKey: [], toleranceSeconds });
   if (!form.ok && form.reason !== 'no_signing_key') {
-    return { status: inkboxSignatureFailureStatus(form.reason) === 401 ? 401 : 400, reason: form.reason, message: form.message };
+    return {
+      status: inkboxSignatureFailureStatus(form.reason) === 401 ? 401 : 400,
+      reason: form.reason,
+      message: form.message,
+    };
   }
   if (!isJsonContentType(headers['content-type'])) {
-    return { status: 415, reason: 'unsupported_media_type', message: 'Inkbox webhooks are JSON: Content-Type must be application/json.' };
+    return {
+      status: 415,
+      reason: 'unsupported_media_type',
+      message: 'Inkbox webhooks are JSON: Content-Type must be application/json.',
+    };
   }
   const encoding = headers['content-encoding'];
   if (encoding !== undefined && (typeof encoding !== 'string' || encoding.trim().toLowerCase() !== 'identity')) {
@@ -48,6 +60,11 @@ export function inkboxBodyTooLarge(maxBytes: number): string {
 
 /** Nest's usual error JSON for a status, as the capture writes it when it answers at once. */
 export function inkboxErrorBody(status: number, message: string): string {
-  const names: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
+  const names: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+  };
   return JSON.stringify({ statusCode: status, message, error: names[status] ?? 'Error' });
 }

@@ -1,11 +1,4 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { INKBOX_CAPTURE_ERROR, INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
 import type { InkboxKeyContext, ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { isJsonContentType } from './inkbox-content-type.js';
@@ -55,7 +48,8 @@ export class InkboxSignatureGuard implements CanActivate {
       if (isInkboxCapturedHandler(context.getHandler?.())) {
         // the module's own route: the capture did not see this request as going here (for
         // example a rewrite of the URL after the capture ran); the client's doing, not a setup error
-        const message = 'The webhook body was not captured for this request URL: send deliveries to the webhook path exactly as configured.';
+        const message =
+          'The webhook body was not captured for this request URL: send deliveries to the webhook path exactly as configured.';
         recordInkboxRejection(req, 'not_captured');
         this.reject(req, HttpStatus.BAD_REQUEST, 'not_captured', message);
         throw inkboxHttpError(HttpStatus.BAD_REQUEST, message);
@@ -65,7 +59,12 @@ export class InkboxSignatureGuard implements CanActivate {
     }
     if (this.options.dynamicKeys) {
       // form and time first: a resolver (often a lookup) only runs for a well-formed, fresh request
-      const precheck = verifyInkboxSignature({ rawBody, headers: req.headers, signingKey: [], toleranceSeconds: this.options.toleranceSeconds });
+      const precheck = verifyInkboxSignature({
+        rawBody,
+        headers: req.headers,
+        signingKey: [],
+        toleranceSeconds: this.options.toleranceSeconds,
+      });
       if (!precheck.ok && precheck.reason !== 'no_signing_key') return this.onInvalidSignature(precheck, req);
     }
     const keyContext: InkboxKeyContext = { headers: req.headers, params: req.params ?? {} };
@@ -74,7 +73,10 @@ export class InkboxSignatureGuard implements CanActivate {
       keys = await this.getSigningKeys(keyContext, req);
     } catch (error) {
       this.logger.error(`The signing-key resolver failed: ${(error as Error)?.message ?? String(error)}`);
-      throw inkboxHttpError(HttpStatus.INTERNAL_SERVER_ERROR, 'The signing-key resolver failed; see the application log.');
+      throw inkboxHttpError(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        'The signing-key resolver failed; see the application log.',
+      );
     }
     const result = verifyInkboxSignature({
       rawBody,
@@ -88,7 +90,10 @@ export class InkboxSignatureGuard implements CanActivate {
   }
 
   /** The keys to try for this request. Default: the configured key(s) or the resolver's answer. */
-  protected getSigningKeys(context: InkboxKeyContext, _req: InkboxRequest): readonly string[] | Promise<readonly string[]> {
+  protected getSigningKeys(
+    context: InkboxKeyContext,
+    _req: InkboxRequest,
+  ): readonly string[] | Promise<readonly string[]> {
     return this.options.resolveKeys(context);
   }
 
@@ -103,7 +108,9 @@ export class InkboxSignatureGuard implements CanActivate {
     recordInkboxRejection(req, failure.reason);
     this.reject(req, status, failure.reason, failure.message);
     const message =
-      failure.reason === 'no_signing_key' ? 'No signing key is configured for this delivery, so its signature cannot be checked.' : failure.message;
+      failure.reason === 'no_signing_key'
+        ? 'No signing key is configured for this delivery, so its signature cannot be checked.'
+        : failure.message;
     throw inkboxHttpError(status, message);
   }
 }

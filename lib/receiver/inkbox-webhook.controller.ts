@@ -59,10 +59,19 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
       try {
         return await this.handle(req);
       } catch (error) {
-        if (error instanceof HttpException && error.getStatus() !== HttpStatus.INTERNAL_SERVER_ERROR) {
+        if (error instanceof HttpException && error.getStatus() < 500) {
           const response = error.getResponse() as { message?: unknown };
-          const message = Array.isArray(response?.message) ? response.message.join('; ') : String(response?.message ?? error.message);
-          inkboxRejectionLogFor(this.options).reject(error.getStatus(), error.getStatus() === 400 ? 'invalid_payload' : 'not_accepted_now', message, req.headers);
+          const message = Array.isArray(response?.message)
+            ? response.message.join('; ')
+            : typeof response?.message === 'string'
+              ? response.message
+              : error.message;
+          inkboxRejectionLogFor(this.options).reject(
+            error.getStatus(),
+            error.getStatus() === 400 ? 'invalid_payload' : 'not_accepted_now',
+            message,
+            req.headers,
+          );
         }
         throw error;
       }
@@ -79,7 +88,11 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
       const verified = req[INKBOX_VERIFIED]!;
       const rawBody = getInkboxRawBody(req)!;
       const context = { requestId: verified.requestId, params: req.params ?? {} };
-      const delivery = { eventType: event.event_type, eventId: inkboxEventKey(event, rawBody), requestId: verified.requestId };
+      const delivery = {
+        eventType: event.event_type,
+        eventId: inkboxEventKey(event, rawBody),
+        requestId: verified.requestId,
+      };
       if (this.queue.active) {
         const queued = await this.telemetry.withReceive(req, () => this.queue.receive(event, rawBody, context));
         this.telemetry.finishReceive(req, delivery, queued.outcome);
@@ -93,7 +106,9 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
         case 'duplicate':
           return { outcome: result.outcome };
         case 'failed':
-          throw new InternalServerErrorException(INKBOX_MESSAGES.handlersFailed(result.failed, result.retriesFailedOnly));
+          throw new InternalServerErrorException(
+            INKBOX_MESSAGES.handlersFailed(result.failed, result.retriesFailedOnly),
+          );
         case 'in-flight':
           throw new ConflictException(INKBOX_MESSAGES.inFlight(result.busy));
         case 'store-unavailable':

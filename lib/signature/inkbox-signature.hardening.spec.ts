@@ -9,7 +9,11 @@ import {
 
 const NOW = 1_750_000_000;
 function headersFor(key: string, body: string, ts = NOW) {
-  return { 'x-inkbox-request-id': 'req_1', 'x-inkbox-timestamp': String(ts), 'x-inkbox-signature': computeInkboxSignature(key, 'req_1', ts, body) };
+  return {
+    'x-inkbox-request-id': 'req_1',
+    'x-inkbox-timestamp': String(ts),
+    'x-inkbox-signature': computeInkboxSignature(key, 'req_1', ts, body),
+  };
 }
 
 describe('one normalisation of signing keys', () => {
@@ -32,20 +36,37 @@ describe('one normalisation of signing keys', () => {
   it('strips whsec_ only as a prefix: a key with whsec_ inside is not the key without it', () => {
     const body = '{"a":1}';
     const headers = headersFor('abcdef', body);
-    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: 'abcwhsec_def', now: NOW * 1000 })).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+    expect(
+      verifyInkboxSignature({ rawBody: body, headers, signingKey: 'abcwhsec_def', now: NOW * 1000 }),
+    ).toMatchObject({ ok: false, reason: 'signature_mismatch' });
     expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: 'abcdef', now: NOW * 1000 }).ok).toBe(true);
   });
 
-  it.each(['whsec_ ', ' whsec_', '\nwhsec_\n', ' ', '\t'])('verifyInkboxSignature ignores %j (an empty HMAC key anyone can use)', (key) => {
-    const body = '{"a":1}';
-    const headers = headersFor('', body); // the HMAC an attacker computes with an empty key
-    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: key, now: NOW * 1000 })).toMatchObject({ ok: false, reason: 'no_signing_key' });
-    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: [key, 'real'], now: NOW * 1000 })).toMatchObject({ ok: false, reason: 'signature_mismatch' });
-  });
+  it.each(['whsec_ ', ' whsec_', '\nwhsec_\n', ' ', '\t'])(
+    'verifyInkboxSignature ignores %j (an empty HMAC key anyone can use)',
+    (key) => {
+      const body = '{"a":1}';
+      const headers = headersFor('', body); // the HMAC an attacker computes with an empty key
+      expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: key, now: NOW * 1000 })).toMatchObject({
+        ok: false,
+        reason: 'no_signing_key',
+      });
+      expect(
+        verifyInkboxSignature({ rawBody: body, headers, signingKey: [key, 'real'], now: NOW * 1000 }),
+      ).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+    },
+  );
 
   it('a key with whitespace around it verifies as the trimmed key (as at startup)', () => {
     const body = '{"a":1}';
-    expect(verifyInkboxSignature({ rawBody: body, headers: headersFor('whsec_k1', body), signingKey: ' whsec_k1\n', now: NOW * 1000 }).ok).toBe(true);
+    expect(
+      verifyInkboxSignature({
+        rawBody: body,
+        headers: headersFor('whsec_k1', body),
+        signingKey: ' whsec_k1\n',
+        now: NOW * 1000,
+      }).ok,
+    ).toBe(true);
   });
 
   it.each(['whsec_ ', ' whsec_', '\nwhsec_\n', '   '])('startup refuses %j, naming the option', (key) => {

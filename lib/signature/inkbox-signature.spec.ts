@@ -54,7 +54,11 @@ describe('verifyInkboxSignature', () => {
   it.each(vectors.cases.map((c) => [c.name, c] as const))('verifies the independent vector "%s"', (_name, c) => {
     const result = verifyInkboxSignature({
       rawBody: Buffer.from(c.body_base64, 'base64'),
-      headers: { 'X-Inkbox-Request-ID': c.request_id, 'X-Inkbox-Timestamp': c.timestamp, 'X-Inkbox-Signature': c.signature },
+      headers: {
+        'X-Inkbox-Request-ID': c.request_id,
+        'X-Inkbox-Timestamp': c.timestamp,
+        'X-Inkbox-Signature': c.signature,
+      },
       signingKey: c.signing_key,
       now: Number(c.timestamp) * 1000,
     });
@@ -69,21 +73,38 @@ describe('verifyInkboxSignature', () => {
       'X-Inkbox-Signature': 'sha256=' + h['x-inkbox-signature'].slice(7).toUpperCase(),
     };
     expect(verifyInkboxSignature({ rawBody: BODY, headers: upper, signingKey: KEY, now: NOW }).ok).toBe(true);
-    expect(verifyInkboxSignature({ rawBody: BODY, headers: new Headers(h), signingKey: KEY, now: new Date(NOW) }).ok).toBe(true);
+    expect(
+      verifyInkboxSignature({ rawBody: BODY, headers: new Headers(h), signingKey: KEY, now: new Date(NOW) }).ok,
+    ).toBe(true);
     expect(verifyInkboxSignature({ rawBody: BODY.toString(), headers: h, signingKey: KEY, now: NOW }).ok).toBe(true);
   });
 
   it('tries every key and reports which one matched (rotation)', () => {
     const h = headersFor(BODY, 'whsec_new');
-    const result = verifyInkboxSignature({ rawBody: BODY, headers: h, signingKey: ['whsec_old', 'whsec_new'], now: NOW });
+    const result = verifyInkboxSignature({
+      rawBody: BODY,
+      headers: h,
+      signingKey: ['whsec_old', 'whsec_new'],
+      now: NOW,
+    });
     expect(result).toMatchObject({ ok: true, keyIndex: 1 });
-    expect(reason(verifyInkboxSignature({ rawBody: BODY, headers: h, signingKey: ['whsec_old'], now: NOW }))).toBe('signature_mismatch');
+    expect(reason(verifyInkboxSignature({ rawBody: BODY, headers: h, signingKey: ['whsec_old'], now: NOW }))).toBe(
+      'signature_mismatch',
+    );
   });
 
   it('enforces the tolerance window in both directions, inclusive at the edge', () => {
     const h = headersFor(BODY);
     const at = (deltaS: number, toleranceSeconds?: number) =>
-      reason(verifyInkboxSignature({ rawBody: BODY, headers: h, signingKey: KEY, now: NOW + deltaS * 1000, toleranceSeconds }));
+      reason(
+        verifyInkboxSignature({
+          rawBody: BODY,
+          headers: h,
+          signingKey: KEY,
+          now: NOW + deltaS * 1000,
+          toleranceSeconds,
+        }),
+      );
     expect(at(300)).toBe('ok');
     expect(at(-300)).toBe('ok');
     expect(at(301)).toBe('timestamp_too_old');
@@ -94,9 +115,13 @@ describe('verifyInkboxSignature', () => {
 
   it('checks time before the HMAC, and form before time', () => {
     const stale = { ...headersFor(BODY), 'x-inkbox-signature': 'sha256=' + '0'.repeat(64) };
-    expect(reason(verifyInkboxSignature({ rawBody: BODY, headers: stale, signingKey: KEY, now: NOW + 10_000_000 }))).toBe('timestamp_too_old');
+    expect(
+      reason(verifyInkboxSignature({ rawBody: BODY, headers: stale, signingKey: KEY, now: NOW + 10_000_000 })),
+    ).toBe('timestamp_too_old');
     const malformed = { ...stale, 'x-inkbox-signature': 'sha256=abc' };
-    expect(reason(verifyInkboxSignature({ rawBody: BODY, headers: malformed, signingKey: KEY, now: NOW + 10_000_000 }))).toBe('malformed_signature');
+    expect(
+      reason(verifyInkboxSignature({ rawBody: BODY, headers: malformed, signingKey: KEY, now: NOW + 10_000_000 })),
+    ).toBe('malformed_signature');
   });
 
   const h = headersFor(BODY);
@@ -111,13 +136,21 @@ describe('verifyInkboxSignature', () => {
     ['ISO timestamp', { ...h, 'x-inkbox-timestamp': '2023-11-14T22:13:20Z' }, 'malformed_timestamp'],
     ['no signature', { ...h, 'x-inkbox-signature': undefined }, 'missing_signature'],
     ['empty signature', { ...h, 'x-inkbox-signature': '' }, 'missing_signature'],
-    ['bare hex without scheme', { ...h, 'x-inkbox-signature': h['x-inkbox-signature'].slice(7) }, 'malformed_signature'],
+    [
+      'bare hex without scheme',
+      { ...h, 'x-inkbox-signature': h['x-inkbox-signature'].slice(7) },
+      'malformed_signature',
+    ],
     ['v1= scheme', { ...h, 'x-inkbox-signature': 'v1=' + h['x-inkbox-signature'].slice(7) }, 'malformed_signature'],
     ['short signature', { ...h, 'x-inkbox-signature': 'sha256=abc' }, 'malformed_signature'],
     ['63 hex digits', { ...h, 'x-inkbox-signature': h['x-inkbox-signature'].slice(0, -1) }, 'malformed_signature'],
     ['65 hex digits', { ...h, 'x-inkbox-signature': h['x-inkbox-signature'] + '0' }, 'malformed_signature'],
     ['non-hex', { ...h, 'x-inkbox-signature': 'sha256=' + 'g'.repeat(64) }, 'malformed_signature'],
-    ['two signatures joined', { ...h, 'x-inkbox-signature': `${h['x-inkbox-signature']}, ${h['x-inkbox-signature']}` }, 'malformed_signature'],
+    [
+      'two signatures joined',
+      { ...h, 'x-inkbox-signature': `${h['x-inkbox-signature']}, ${h['x-inkbox-signature']}` },
+      'malformed_signature',
+    ],
     ['wrong signature', { ...h, 'x-inkbox-signature': 'sha256=' + 'f'.repeat(64) }, 'signature_mismatch'],
   ];
   it.each(cases)('reports %s', (_name, headers, expected) => {
@@ -133,20 +166,53 @@ describe('verifyInkboxSignature', () => {
       changed[i] = changed[i]! ^ 0x01;
       expect(verifyInkboxSignature({ rawBody: changed, headers: good, signingKey: KEY, now: NOW }).ok).toBe(false);
     }
-    expect(verifyInkboxSignature({ rawBody: BODY, headers: { ...good, 'x-inkbox-request-id': 'req-2' }, signingKey: KEY, now: NOW }).ok).toBe(false);
-    expect(verifyInkboxSignature({ rawBody: BODY, headers: { ...good, 'x-inkbox-timestamp': String(TS + 1) }, signingKey: KEY, now: NOW }).ok).toBe(false);
-    expect(verifyInkboxSignature({ rawBody: Buffer.concat([BODY, Buffer.from(' ')]), headers: good, signingKey: KEY, now: NOW }).ok).toBe(false);
+    expect(
+      verifyInkboxSignature({
+        rawBody: BODY,
+        headers: { ...good, 'x-inkbox-request-id': 'req-2' },
+        signingKey: KEY,
+        now: NOW,
+      }).ok,
+    ).toBe(false);
+    expect(
+      verifyInkboxSignature({
+        rawBody: BODY,
+        headers: { ...good, 'x-inkbox-timestamp': String(TS + 1) },
+        signingKey: KEY,
+        now: NOW,
+      }).ok,
+    ).toBe(false);
+    expect(
+      verifyInkboxSignature({
+        rawBody: Buffer.concat([BODY, Buffer.from(' ')]),
+        headers: good,
+        signingKey: KEY,
+        now: NOW,
+      }).ok,
+    ).toBe(false);
   });
 
   it('never throws on nonsense input', () => {
-    const inputs: unknown[] = [undefined, null, 42, 'x', {}, { headers: null }, { rawBody: 5, headers: h, signingKey: KEY, now: NOW },
-      { rawBody: BODY, headers: h, signingKey: [], now: NOW }, { rawBody: BODY, headers: h, signingKey: [null, 3], now: NOW },
-      { rawBody: BODY, headers: h, signingKey: KEY, now: Number.NaN }, { rawBody: BODY, headers: 'nope', signingKey: KEY }];
+    const inputs: unknown[] = [
+      undefined,
+      null,
+      42,
+      'x',
+      {},
+      { headers: null },
+      { rawBody: 5, headers: h, signingKey: KEY, now: NOW },
+      { rawBody: BODY, headers: h, signingKey: [], now: NOW },
+      { rawBody: BODY, headers: h, signingKey: [null, 3], now: NOW },
+      { rawBody: BODY, headers: h, signingKey: KEY, now: Number.NaN },
+      { rawBody: BODY, headers: 'nope', signingKey: KEY },
+    ];
     for (const input of inputs) {
       const result = verifyInkboxSignature(input as never);
       expect(result.ok).toBe(false);
     }
-    expect(reason(verifyInkboxSignature({ rawBody: BODY, headers: h, signingKey: [], now: NOW }))).toBe('no_signing_key');
+    expect(reason(verifyInkboxSignature({ rawBody: BODY, headers: h, signingKey: [], now: NOW }))).toBe(
+      'no_signing_key',
+    );
   });
 
   it('maps reasons to the status table', () => {

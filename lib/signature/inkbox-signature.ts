@@ -11,9 +11,7 @@ import { describeInkboxDuration } from './inkbox-duration.js';
 export type InkboxHeaderValue = string | readonly string[] | number | undefined | null;
 
 /** Anything that can carry the request headers: a plain record (any case) or a fetch `Headers`. */
-export type InkboxHeadersLike =
-  | Readonly<Record<string, InkboxHeaderValue>>
-  | { get(name: string): string | null };
+export type InkboxHeadersLike = Readonly<Record<string, InkboxHeaderValue>> | { get(name: string): string | null };
 
 /** Why a delivery failed verification. Form problems come first, then time, then the HMAC. */
 export type InkboxSignatureFailureReason =
@@ -203,19 +201,28 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
       return fail('missing_request_id', 'The X-Inkbox-Request-ID header is missing or empty.');
     }
     if (requestId === undefined || !REQUEST_ID_FORM.test(requestId)) {
-      return fail('malformed_request_id', 'The X-Inkbox-Request-ID header must be one value of 1 to 256 visible ASCII characters.');
+      return fail(
+        'malformed_request_id',
+        'The X-Inkbox-Request-ID header must be one value of 1 to 256 visible ASCII characters.',
+      );
     }
     if (timestamp === null || timestamp === '') {
       return fail('missing_timestamp', 'The X-Inkbox-Timestamp header is missing or empty.');
     }
     if (timestamp === undefined || !TIMESTAMP_FORM.test(timestamp)) {
-      return fail('malformed_timestamp', 'The X-Inkbox-Timestamp header must be one value: unix time in whole seconds (digits only).');
+      return fail(
+        'malformed_timestamp',
+        'The X-Inkbox-Timestamp header must be one value: unix time in whole seconds (digits only).',
+      );
     }
     if (signature === null || signature === '') {
       return fail('missing_signature', 'The X-Inkbox-Signature header is missing or empty.');
     }
     if (signature === undefined || !SIGNATURE_FORM.test(signature)) {
-      return fail('malformed_signature', 'The X-Inkbox-Signature header must be one value of the form sha256=<64 hex digits>.');
+      return fail(
+        'malformed_signature',
+        'The X-Inkbox-Signature header must be one value of the form sha256=<64 hex digits>.',
+      );
     }
 
     const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
@@ -230,10 +237,16 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
       return fail('invalid_input', 'The clock (now) and toleranceSeconds must be finite, non-negative numbers.');
     }
     if (current - signedAt > tolerance) {
-      return fail('timestamp_too_old', `The X-Inkbox-Timestamp is ${describeInkboxDuration(current - signedAt)} old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`);
+      return fail(
+        'timestamp_too_old',
+        `The X-Inkbox-Timestamp is ${describeInkboxDuration(current - signedAt)} old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`,
+      );
     }
     if (signedAt - current > tolerance) {
-      return fail('timestamp_in_future', `The X-Inkbox-Timestamp is ${describeInkboxDuration(signedAt - current)} in the future, more than the ${tolerance} s allowed: check this server's clock.`);
+      return fail(
+        'timestamp_in_future',
+        `The X-Inkbox-Timestamp is ${describeInkboxDuration(signedAt - current)} in the future, more than the ${tolerance} s allowed: check this server's clock.`,
+      );
     }
 
     const keys = toKeyList(input.signingKey);

@@ -58,14 +58,22 @@ export class InkboxHealthIndicator {
     }
     if (this.queueProbe) {
       let counts: InkboxQueueHealth | undefined;
-      const error = await settle(this.queueProbe().then((c) => void (counts = c)), timeoutMs);
+      const error = await settle(
+        this.queueProbe().then((c) => void (counts = c)),
+        timeoutMs,
+      );
       details.queue = error === undefined ? { status: 'up', ...counts } : { status: 'down' };
       if (error !== undefined) problems.push(`queue: ${error}`);
       else if (counts && options.maxFailedJobs !== undefined && counts.failed > options.maxFailedJobs) {
         problems.push(`queue: ${counts.failed} failed jobs, more than ${options.maxFailedJobs}`);
       }
     }
-    return { [key]: problems.length === 0 ? { status: 'up', ...details } : { status: 'down', ...details, message: problems.join('; ') } };
+    return {
+      [key]:
+        problems.length === 0
+          ? { status: 'up', ...details }
+          : { status: 'down', ...details, message: problems.join('; ') },
+    };
   }
 
   private async probeStore(store: InkboxIdempotencyStore): Promise<void> {
@@ -87,7 +95,13 @@ async function settle(work: Promise<unknown>, ms: number): Promise<string | unde
     timer.unref?.();
   });
   try {
-    return await Promise.race([work.then(() => undefined, (e: unknown) => (e as Error)?.message ?? String(e)), timeout]);
+    return await Promise.race([
+      work.then(
+        () => undefined,
+        (e: unknown) => (e as Error)?.message ?? String(e),
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

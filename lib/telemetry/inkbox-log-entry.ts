@@ -12,7 +12,14 @@ export interface InkboxLogFields {
   err?: Error;
 }
 
-const SHOWN: ReadonlyArray<keyof InkboxLogFields> = ['eventType', 'eventId', 'requestId', 'handler', 'outcome', 'durationMs'];
+const SHOWN: ReadonlyArray<keyof InkboxLogFields> = [
+  'eventType',
+  'eventId',
+  'requestId',
+  'handler',
+  'outcome',
+  'durationMs',
+];
 
 /**
  * A log message with fields. JSON loggers (nestjs-pino, Nest's `json: true` console logger) that

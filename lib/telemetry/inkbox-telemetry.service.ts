@@ -10,10 +10,21 @@ import {
   INKBOX_METRICS,
   INKBOX_RECEIVE_SPAN,
 } from './inkbox-telemetry.constants.js';
-import { loadOpenTelemetryApi, type OtelApi, type OtelContext, type OtelCounter, type OtelHistogram, type OtelMeter, type OtelObservableGauge, type OtelSpan, type OtelTracer } from './otel-api.js';
+import {
+  loadOpenTelemetryApi,
+  type OtelApi,
+  type OtelContext,
+  type OtelCounter,
+  type OtelHistogram,
+  type OtelMeter,
+  type OtelObservableGauge,
+  type OtelSpan,
+  type OtelTracer,
+} from './otel-api.js';
 
 /** Outcome of one delivery, as recorded on `inkbox.receive` and `inkbox.deliveries`. */
-export type InkboxDeliveryOutcome = 'processed' | 'ignored' | 'duplicate' | 'failed' | 'queued' | 'in-flight' | 'store-unavailable';
+export type InkboxDeliveryOutcome =
+  'processed' | 'ignored' | 'duplicate' | 'failed' | 'queued' | 'in-flight' | 'store-unavailable';
 
 /** Outcome of one handler run, as recorded on `inkbox.handle` and `inkbox.handler.duration`. */
 export type InkboxHandlerOutcome = 'processed' | 'failed' | 'ignored';
@@ -70,7 +81,12 @@ export class InkboxTelemetry {
     const span = tools.tracer.startSpan(INKBOX_RECEIVE_SPAN, { kind: api.SpanKind.INTERNAL }, parent);
     const requestId = (req as { headers?: Record<string, unknown> }).headers?.[INKBOX_REQUEST_ID_HEADER];
     if (typeof requestId === 'string') span.setAttribute(INKBOX_ATTRIBUTES.requestId, requestId.slice(0, 128));
-    const state: ReceiveState = { span, context: api.trace.setSpan(parent, span), started: performance.now(), ended: false };
+    const state: ReceiveState = {
+      span,
+      context: api.trace.setSpan(parent, span),
+      started: performance.now(),
+      ended: false,
+    };
     (req as Record<symbol, unknown>)[RECEIVE] = state;
     const raw = ((res as { raw?: RawResponse } | undefined)?.raw ?? res) as RawResponse | undefined;
     if (raw && typeof raw.once === 'function') {
@@ -91,10 +107,17 @@ export class InkboxTelemetry {
       if (!state.ended) this.endRejectedWith(state, reason);
       return;
     }
-    const span = this.instruments.tracer.startSpan(INKBOX_RECEIVE_SPAN, { kind: this.api.SpanKind.INTERNAL }, this.api.context.active());
+    const span = this.instruments.tracer.startSpan(
+      INKBOX_RECEIVE_SPAN,
+      { kind: this.api.SpanKind.INTERNAL },
+      this.api.context.active(),
+    );
     const requestId = (req as { headers?: Record<string, unknown> }).headers?.[INKBOX_REQUEST_ID_HEADER];
     if (typeof requestId === 'string') span.setAttribute(INKBOX_ATTRIBUTES.requestId, requestId.slice(0, 128));
-    this.endRejectedWith({ span, context: this.api.context.active(), started: performance.now(), ended: false }, reason);
+    this.endRejectedWith(
+      { span, context: this.api.context.active(), started: performance.now(), ended: false },
+      reason,
+    );
   }
 
   /** Runs `fn` inside the request's `inkbox.receive` span (handler spans become its children). */
@@ -104,10 +127,20 @@ export class InkboxTelemetry {
   }
 
   /** Records the outcome of a verified delivery and ends its `inkbox.receive` span. */
-  finishReceive(req: object, delivery: { eventType: string; eventId: string; requestId: string }, outcome: InkboxDeliveryOutcome): void {
+  finishReceive(
+    req: object,
+    delivery: { eventType: string; eventId: string; requestId: string },
+    outcome: InkboxDeliveryOutcome,
+  ): void {
     const state = (req as Record<symbol, ReceiveState | undefined>)[RECEIVE];
     const durationMs = state ? Math.round(performance.now() - state.started) : undefined;
-    this.logger.debug(new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, { ...delivery, outcome, durationMs }));
+    this.logger.debug(
+      new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, {
+        ...delivery,
+        outcome,
+        durationMs,
+      }),
+    );
     if (!this.api || !this.instruments) return;
     this.instruments.deliveries.add(1, { event_type: delivery.eventType, outcome });
     if (!state || state.ended) return;
@@ -116,7 +149,8 @@ export class InkboxTelemetry {
     span.setAttribute(INKBOX_ATTRIBUTES.eventType, delivery.eventType);
     span.setAttribute(INKBOX_ATTRIBUTES.eventId, delivery.eventId);
     span.setAttribute(INKBOX_ATTRIBUTES.outcome, outcome);
-    if (outcome === 'failed' || outcome === 'store-unavailable') span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: outcome });
+    if (outcome === 'failed' || outcome === 'store-unavailable')
+      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: outcome });
     span.end();
   }
 
@@ -127,7 +161,11 @@ export class InkboxTelemetry {
     const tools = this.instruments;
     if (!api || !tools) return { run: (fn) => fn(), end: () => Math.round(performance.now() - started) };
     const parent = api.context.active();
-    const span = tools.tracer.startSpan(INKBOX_HANDLE_SPAN, { kind: api.SpanKind.INTERNAL, attributes: { [INKBOX_ATTRIBUTES.handler]: handler } }, parent);
+    const span = tools.tracer.startSpan(
+      INKBOX_HANDLE_SPAN,
+      { kind: api.SpanKind.INTERNAL, attributes: { [INKBOX_ATTRIBUTES.handler]: handler } },
+      parent,
+    );
     const context = api.trace.setSpan(parent, span);
     return {
       run: (fn) => api.context.with(context, fn),
@@ -151,11 +189,14 @@ export class InkboxTelemetry {
    */
   observeQueue(read: () => Promise<Record<string, number>> | Record<string, number>): void {
     if (!this.instruments) return;
-    this.queueGauge ??= this.instruments.meter.createObservableGauge(INKBOX_METRICS.queueJobs, { description: 'Jobs of the Inkbox delivery queue, by state.' });
+    this.queueGauge ??= this.instruments.meter.createObservableGauge(INKBOX_METRICS.queueJobs, {
+      description: 'Jobs of the Inkbox delivery queue, by state.',
+    });
     this.queueGauge.addCallback(async (result) => {
       try {
         const counts = await read();
-        for (const [state, value] of Object.entries(counts)) if (Number.isFinite(value)) result.observe(value, { state });
+        for (const [state, value] of Object.entries(counts))
+          if (Number.isFinite(value)) result.observe(value, { state });
       } catch {
         // an unreachable queue reports nothing for this collection
       }
@@ -186,8 +227,15 @@ function createInstruments(api: OtelApi): Instruments {
   return {
     tracer: api.trace.getTracer(INKBOX_INSTRUMENTATION_SCOPE, NESTJS_INKBOX_VERSION),
     meter,
-    deliveries: meter.createCounter(INKBOX_METRICS.deliveries, { description: 'Verified Inkbox deliveries, by event type and outcome.' }),
-    rejections: meter.createCounter(INKBOX_METRICS.rejections, { description: 'Rejected Inkbox deliveries, by reason.' }),
-    handlerDuration: meter.createHistogram(INKBOX_METRICS.handlerDuration, { description: 'Run time of Inkbox event handlers.', unit: 'ms' }),
+    deliveries: meter.createCounter(INKBOX_METRICS.deliveries, {
+      description: 'Verified Inkbox deliveries, by event type and outcome.',
+    }),
+    rejections: meter.createCounter(INKBOX_METRICS.rejections, {
+      description: 'Rejected Inkbox deliveries, by reason.',
+    }),
+    handlerDuration: meter.createHistogram(INKBOX_METRICS.handlerDuration, {
+      description: 'Run time of Inkbox event handlers.',
+      unit: 'ms',
+    }),
   };
 }

@@ -43,5 +43,10 @@ function extract(api: OtelApi, carrier: InkboxTraceCarrier): OtelContext {
   if (found && api.trace.isSpanContextValid(found) && found !== api.trace.getSpanContext(base)) return extracted;
   const match = typeof carrier.traceparent === 'string' ? TRACEPARENT.exec(carrier.traceparent) : null;
   if (!match) return extracted;
-  return api.trace.setSpanContext(extracted, { traceId: match[1]!, spanId: match[2]!, traceFlags: parseInt(match[3]!, 16), isRemote: true });
+  return api.trace.setSpanContext(extracted, {
+    traceId: match[1]!,
+    spanId: match[2]!,
+    traceFlags: parseInt(match[3]!, 16),
+    isRemote: true,
+  });
 }

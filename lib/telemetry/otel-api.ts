@@ -72,7 +72,12 @@ export interface OtelApi {
   };
   context: {
     active(): OtelContext;
-    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: OtelContext, fn: F, thisArg?: unknown, ...args: A): ReturnType<F>;
+    with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+      context: OtelContext,
+      fn: F,
+      thisArg?: unknown,
+      ...args: A
+    ): ReturnType<F>;
   };
   propagation: {
     inject(context: OtelContext, carrier: Record<string, string>): void;
@@ -96,6 +101,7 @@ export function loadOpenTelemetryApi(): OtelApi | null {
   cached = null;
   const loaders: Array<() => unknown> = [];
   // CommonJS: the module system that loaded this file (also what test runners hand out)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded lazily from CommonJS
   if (typeof require === 'function') loaders.push(() => require('@opentelemetry/api'));
   const bases: string[] = [];
   if (typeof __filename === 'string') bases.push(__filename);

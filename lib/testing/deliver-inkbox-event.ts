@@ -1,5 +1,10 @@
 import { DEFAULT_INCOMING_CALL_PATH } from '../inkbox.constants.js';
-import { createInkboxEvent, type DeepPartial, type InkboxCreatableEventType, type InkboxEventPayload } from '../delivery/create-inkbox-event.js';
+import {
+  createInkboxEvent,
+  type DeepPartial,
+  type InkboxCreatableEventType,
+  type InkboxEventPayload,
+} from '../delivery/create-inkbox-event.js';
 import {
   sendInkboxWebhook,
   type InkboxDeliveryResponse,
@@ -64,14 +69,19 @@ export async function deliverInkboxEvent<T extends InkboxCreatableEventType>(
 ): Promise<InkboxEventDelivery<T>> {
   const withoutOverrides = maybeOptions === undefined && overridesOrOptions !== undefined;
   const options = (withoutOverrides ? overridesOrOptions : maybeOptions) as SendInkboxWebhookOptions;
-  const overrides = (withoutOverrides ? undefined : overridesOrOptions) as DeepPartial<InkboxEventPayload<T>> | undefined;
+  const overrides = (withoutOverrides ? undefined : overridesOrOptions) as
+    DeepPartial<InkboxEventPayload<T>> | undefined;
   const event = createInkboxEvent(type, overrides);
   const response = await sendInkboxWebhook(target, event, withDefaultPath(type, target, options));
   return { ...response, event };
 }
 
 /** `phone.incoming_call` defaults to the incoming-call route, unless a path or a URL with a path is given. */
-function withDefaultPath(type: InkboxCreatableEventType, target: InkboxDeliveryTarget, options: SendInkboxWebhookOptions): SendInkboxWebhookOptions {
+function withDefaultPath(
+  type: InkboxCreatableEventType,
+  target: InkboxDeliveryTarget,
+  options: SendInkboxWebhookOptions,
+): SendInkboxWebhookOptions {
   if (type !== 'phone.incoming_call' || options.path !== undefined) return options;
   if (typeof target === 'string' || target instanceof URL) {
     const url = new URL(String(target));

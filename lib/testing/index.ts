@@ -1,4 +1,8 @@
-export { signInkboxWebhook, type SignInkboxWebhookOptions, type SignedInkboxWebhook } from '../delivery/sign-inkbox-webhook.js';
+export {
+  signInkboxWebhook,
+  type SignInkboxWebhookOptions,
+  type SignedInkboxWebhook,
+} from '../delivery/sign-inkbox-webhook.js';
 export {
   createInkboxEvent,
   CREATABLE_INKBOX_EVENT_TYPES,

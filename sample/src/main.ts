@@ -12,7 +12,10 @@ async function bootstrap(): Promise<void> {
   const host = config.get<string>('HOST', '127.0.0.1');
   const port = Number(config.get<string>('PORT', '3000'));
   await app.listen(port, host);
-  Logger.log(`Listening on http://${host}:${port}: Inkbox webhooks at POST /inkbox/webhooks, the record at GET /mailboxes`, 'Sample');
+  Logger.log(
+    `Listening on http://${host}:${port}: Inkbox webhooks at POST /inkbox/webhooks, the record at GET /mailboxes`,
+    'Sample',
+  );
 }
 
 void bootstrap();

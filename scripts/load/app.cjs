@@ -11,7 +11,9 @@ const { NestFactory } = require('@nestjs/core');
 
 const lib = require(process.env.INKBOX_LIB);
 // an internal token, not part of the public API: read from the built constants beside the entry point
-const { INKBOX_IDEMPOTENCY_STORE } = require(require('node:path').join(require('node:path').dirname(process.env.INKBOX_LIB), 'inkbox.constants.js'));
+const { INKBOX_IDEMPOTENCY_STORE } = require(
+  require('node:path').join(require('node:path').dirname(process.env.INKBOX_LIB), 'inkbox.constants.js'),
+);
 
 /** `${handler}\t${eventKey}` → [invocations, successes] */
 const counts = new Map();
@@ -29,7 +31,9 @@ function record(handler, key, ok) {
 /** A short, random asynchronous pause, so that concurrent deliveries really overlap. */
 function work() {
   const r = Math.random();
-  return r < 0.5 ? new Promise((resolve) => setImmediate(resolve)) : new Promise((resolve) => setTimeout(resolve, Math.floor(r * 4)));
+  return r < 0.5
+    ? new Promise((resolve) => setImmediate(resolve))
+    : new Promise((resolve) => setTimeout(resolve, Math.floor(r * 4)));
 }
 
 class LoadHandlers {
@@ -64,8 +68,12 @@ lib.OnInkboxEvent('message.failed')(LoadHandlers.prototype, 'flaky', method('fla
 
 function idempotencyOptions() {
   if (process.env.STORE === 'off') return false;
-  const base = { leaseMs: Number(process.env.LEASE_MS || 30_000), onStoreError: process.env.ON_STORE_ERROR || 'closed' };
-  if (process.env.STORE === 'redis') return { ...base, store: 'redis', redis: { url: process.env.REDIS_URL, keyPrefix: process.env.KEY_PREFIX } };
+  const base = {
+    leaseMs: Number(process.env.LEASE_MS || 30_000),
+    onStoreError: process.env.ON_STORE_ERROR || 'closed',
+  };
+  if (process.env.STORE === 'redis')
+    return { ...base, store: 'redis', redis: { url: process.env.REDIS_URL, keyPrefix: process.env.KEY_PREFIX } };
   return { ...base, store: 'memory' };
 }
 

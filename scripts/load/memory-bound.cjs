@@ -27,7 +27,12 @@ async function main() {
   const newest = await store.claim(`evt_${events.toString(16).padStart(32, '0')}`, handlers, options);
   const evicted = await store.claim(`evt_${(1).toString(16).padStart(32, '0')}`, handlers, options);
   process.stdout.write(
-    JSON.stringify({ maxEntries, samples, newestIsDuplicate: newest.run.length === 0, oldestWasForgotten: evicted.run.length === handlers.length }) + '\n',
+    JSON.stringify({
+      maxEntries,
+      samples,
+      newestIsDuplicate: newest.run.length === 0,
+      oldestWasForgotten: evicted.run.length === handlers.length,
+    }) + '\n',
   );
 }
 

@@ -21,7 +21,13 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Counts a run (before the work) or a success (after it): HINCRBY <prefix>:runs|done <handler>|<eventKey>. */
 async function record(kind, handler, delivery) {
   const field = `${handler}|${delivery.eventKey}`;
-  if (kind === 'done') await recorder.multi().hincrby(`${PREFIX}:done`, field, 1).hset(`${PREFIX}:done-by`, field, String(process.pid)).hsetnx(`${PREFIX}:first-done-by`, field, `${process.pid}@${Date.now()}`).exec();
+  if (kind === 'done')
+    await recorder
+      .multi()
+      .hincrby(`${PREFIX}:done`, field, 1)
+      .hset(`${PREFIX}:done-by`, field, String(process.pid))
+      .hsetnx(`${PREFIX}:first-done-by`, field, `${process.pid}@${Date.now()}`)
+      .exec();
   else await recorder.hincrby(`${PREFIX}:runs`, field, 1);
 }
 
@@ -44,7 +50,8 @@ class QueueLoadHandlers {
   /** Fails the first time any process runs it for an event, then succeeds. */
   async flaky(_event, delivery) {
     await work('flaky', delivery);
-    if ((await recorder.set(`${PREFIX}:failed-once:${delivery.eventKey}`, '1', 'NX')) === 'OK') throw new Error('injected failure (fails once)');
+    if ((await recorder.set(`${PREFIX}:failed-once:${delivery.eventKey}`, '1', 'NX')) === 'OK')
+      throw new Error('injected failure (fails once)');
     await record('done', 'flaky', delivery);
   }
 }
@@ -70,20 +77,30 @@ Module({
         backoffMs: Number(env.BACKOFF_MS || 1_000),
         concurrency: Number(env.CONCURRENCY || 8),
       },
-      idempotency: { store: 'redis', redis: { url: env.REDIS_URL, keyPrefix: env.IDEM_PREFIX || 'inkbox:idem:' }, leaseMs: Number(env.LEASE_MS || 30_000) },
+      idempotency: {
+        store: 'redis',
+        redis: { url: env.REDIS_URL, keyPrefix: env.IDEM_PREFIX || 'inkbox:idem:' },
+        leaseMs: Number(env.LEASE_MS || 30_000),
+      },
     }),
   ],
   providers: [QueueLoadHandlers],
 })(AppModule);
 
 async function main() {
-  const app = await NestFactory.create(AppModule, { logger: env.APP_LOG === '1' ? ['error', 'warn', 'log'] : ['fatal'] });
+  const app = await NestFactory.create(AppModule, {
+    logger: env.APP_LOG === '1' ? ['error', 'warn', 'log'] : ['fatal'],
+  });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
   process.on('message', async (message) => {
     if (message?.cmd === 'stats') {
-      process.send({ type: 'stats', peakRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss });
+      process.send({
+        type: 'stats',
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        rssBytes: process.memoryUsage().rss,
+      });
     } else if (message?.cmd === 'stop') {
       await app.close();
       await recorder.quit();

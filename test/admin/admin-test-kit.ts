@@ -19,11 +19,20 @@ export interface AdminKit {
 }
 
 /** Starts a fake Inkbox API and builds an `InkboxAdminService` for it (jitter fixed at 0.5, sleeps recorded). */
-export async function startKit(overrides: Partial<InkboxModuleOptions> = {}, client: InkboxAdminClientOptions = {}): Promise<AdminKit> {
+export async function startKit(
+  overrides: Partial<InkboxModuleOptions> = {},
+  client: InkboxAdminClientOptions = {},
+): Promise<AdminKit> {
   const api = new FakeInkboxApi(API_KEY);
   const baseUrl = await api.start();
   const sleeps: number[] = [];
-  const options = resolveInkboxOptions({ signingKey: 'whsec_x', apiKey: API_KEY, apiBaseUrl: baseUrl, apiTimeoutMs: 2000, ...overrides });
+  const options = resolveInkboxOptions({
+    signingKey: 'whsec_x',
+    apiKey: API_KEY,
+    apiBaseUrl: baseUrl,
+    apiTimeoutMs: 2000,
+    ...overrides,
+  });
   const service = new InkboxAdminService(options, {
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -43,10 +52,21 @@ export function captureLogs(): string[] {
 
 /** A logger that appends `level message` lines to `lines`, e.g. for `app.useLogger()`. */
 export function logInto(lines: string[]): LoggerService {
-  const push = (level: string) => (message: unknown, ...rest: unknown[]) => {
-    lines.push(`${level} ${[message, ...rest].map((part) => (part instanceof Error ? `${part.message}\n${part.stack}` : String(part))).join(' ')}`);
+  const push =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]) => {
+      lines.push(
+        `${level} ${[message, ...rest].map((part) => (part instanceof Error ? `${part.message}\n${part.stack}` : String(part))).join(' ')}`,
+      );
+    };
+  return {
+    log: push('log'),
+    error: push('error'),
+    warn: push('warn'),
+    debug: push('debug'),
+    verbose: push('verbose'),
+    fatal: push('fatal'),
   };
-  return { log: push('log'), error: push('error'), warn: push('warn'), debug: push('debug'), verbose: push('verbose'), fatal: push('fatal') };
 }
 
 /** Headers every request must carry. */

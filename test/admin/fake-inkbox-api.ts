@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the fake API received it. */
@@ -51,12 +57,32 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-const MAIL_EVENT_TYPES = ['message.received', 'message.sent', 'message.forwarded', 'message.delivered', 'message.bounced', 'message.failed'];
-const TEXT_EVENT_TYPES = ['text.received', 'text.sent', 'text.delivered', 'text.delivery_failed', 'text.delivery_unconfirmed'];
+const MAIL_EVENT_TYPES = [
+  'message.received',
+  'message.sent',
+  'message.forwarded',
+  'message.delivered',
+  'message.bounced',
+  'message.failed',
+];
+const TEXT_EVENT_TYPES = [
+  'text.received',
+  'text.sent',
+  'text.delivered',
+  'text.delivery_failed',
+  'text.delivery_unconfirmed',
+];
 const IDENTITY_EVENT_TYPES = [
-  'imessage.received', 'imessage.reaction_received', 'imessage.sent', 'imessage.delivered', 'imessage.delivery_failed',
+  'imessage.received',
+  'imessage.reaction_received',
+  'imessage.sent',
+  'imessage.delivered',
+  'imessage.delivery_failed',
   'call.ended',
-  'a2a.task.created', 'a2a.task.message', 'a2a.task.canceled', 'a2a.sent_task.updated',
+  'a2a.task.created',
+  'a2a.task.message',
+  'a2a.task.canceled',
+  'a2a.sent_task.updated',
 ];
 /** Owner field → the event types that owner may subscribe to (the server's catalogue). */
 const OWNER_EVENT_TYPES: Record<string, string[]> = {
@@ -147,7 +173,12 @@ export class FakeInkboxApi {
   /** Adds an agent identity. */
   addIdentity(handle: string, withSigningKey = false): Identity {
     const created = this.tick();
-    const identity: Identity = { id: randomUUID(), handle, key: withSigningKey ? { value: `whsec_${randomUUID()}`, created_at: this.tick() } : null, created_at: created };
+    const identity: Identity = {
+      id: randomUUID(),
+      handle,
+      key: withSigningKey ? { value: `whsec_${randomUUID()}`, created_at: this.tick() } : null,
+      created_at: created,
+    };
     this.identities.set(handle, identity);
     return identity;
   }
@@ -310,7 +341,8 @@ export class FakeInkboxApi {
     if (section === 'mail' && rest[0] === 'mailboxes') return this.routeMailboxes(request, rest.slice(1));
     if (section === 'webhooks' && rest[0] === 'subscriptions') return this.routeSubscriptions(request, rest.slice(1));
     if (section === 'webhooks' && rest[0] === 'deliveries') return this.routeDeliveries(request, rest.slice(1));
-    if (section === 'identities' && rest[1] === 'signing-key' && rest.length === 2) return this.routeSigningKey(request, rest[0]!);
+    if (section === 'identities' && rest[1] === 'signing-key' && rest.length === 2)
+      return this.routeSigningKey(request, rest[0]!);
     if (section === 'identities' && rest.length === 1 && request.method === 'GET') return this.getIdentity(rest[0]!);
     if (section === 'phone' && rest[0] === 'numbers') return this.routePhoneNumbers(request, rest.slice(1));
     return detail(404, 'Not Found');
@@ -328,18 +360,31 @@ export class FakeInkboxApi {
   }
 
   private findMailbox(address: string): Json | undefined {
-    return this.mailboxes.get(address) ?? [...this.mailboxes.values()].find((m) => (m.email_address as string).split('@')[0] === address);
+    return (
+      this.mailboxes.get(address) ??
+      [...this.mailboxes.values()].find((m) => (m.email_address as string).split('@')[0] === address)
+    );
   }
 
   private patchMailbox(mailbox: Json, body: Json): Answer {
     const allowed = this.mode === 'legacy' ? ['filter_mode', 'webhook_url', 'display_name'] : ['filter_mode'];
     const extra = Object.keys(body ?? {}).filter((key) => !allowed.includes(key));
     if (extra.length > 0) {
-      return { status: 422, body: { detail: extra.map((key) => ({ loc: ['body', key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' })) } };
+      return {
+        status: 422,
+        body: {
+          detail: extra.map((key) => ({
+            loc: ['body', key],
+            msg: 'Extra inputs are not permitted',
+            type: 'extra_forbidden',
+          })),
+        },
+      };
     }
-    const notice = body.filter_mode && body.filter_mode !== mailbox.filter_mode
-      ? { new_filter_mode: body.filter_mode, redundant_rule_action: 'kept', redundant_rule_count: 0 }
-      : null;
+    const notice =
+      body.filter_mode && body.filter_mode !== mailbox.filter_mode
+        ? { new_filter_mode: body.filter_mode, redundant_rule_action: 'kept', redundant_rule_count: 0 }
+        : null;
     Object.assign(mailbox, body, { updated_at: this.tick() });
     return { status: 200, body: { ...mailbox, filter_mode_change_notice: notice } };
   }
@@ -356,7 +401,9 @@ export class FakeInkboxApi {
     }
     if (request.method === 'PATCH') {
       const body = request.body as Json;
-      const ownerField = OWNER_FIELDS.find((field) => subscription[field] !== null && subscription[field] !== undefined)!;
+      const ownerField = OWNER_FIELDS.find(
+        (field) => subscription[field] !== null && subscription[field] !== undefined,
+      )!;
       const invalid = body.event_types !== undefined ? this.invalidEventTypes(body.event_types, ownerField) : undefined;
       if (invalid) return invalid;
       Object.assign(subscription, pick(body, ['url', 'event_types', 'context_config']), { updated_at: this.tick() });
@@ -371,7 +418,8 @@ export class FakeInkboxApi {
     const rows = [...this.subscriptions.values()].filter(
       (s) =>
         s.status === 'active' &&
-        (this.ignoreOwnerFilters || OWNER_FIELDS.every((field) => query[field] === undefined || s[field] === query[field])) &&
+        (this.ignoreOwnerFilters ||
+          OWNER_FIELDS.every((field) => query[field] === undefined || s[field] === query[field])) &&
         (query.url === undefined || s.url === query.url) &&
         (query.event_type === undefined || (s.event_types as string[]).includes(query.event_type)),
     );
@@ -380,7 +428,8 @@ export class FakeInkboxApi {
 
   private createSubscription(body: Json): Answer {
     const owners = OWNER_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null);
-    if (owners.length !== 1) return detail(422, 'Exactly one of mailbox_id, phone_number_id, agent_identity_id is required');
+    if (owners.length !== 1)
+      return detail(422, 'Exactly one of mailbox_id, phone_number_id, agent_identity_id is required');
     const field = owners[0]!;
     const ownerIdentity = this.ownerIdentity(field, body[field] as string);
     if (ownerIdentity === undefined) return detail(404, 'Owner not found');
@@ -389,7 +438,12 @@ export class FakeInkboxApi {
     if (invalid) return invalid;
     const active = [...this.subscriptions.values()].filter((s) => s.status === 'active' && s[field] === body[field]);
     if (active.length >= 20) return detail(409, 'Subscription limit reached for this owner (20)');
-    const subscription = this.addSubscription({ [field]: body[field], url: body.url, event_types: body.event_types as string[], context_config: body.context_config ?? null });
+    const subscription = this.addSubscription({
+      [field]: body[field],
+      url: body.url,
+      event_types: body.event_types,
+      context_config: body.context_config ?? null,
+    });
     let signingKey: string | null = null;
     if (ownerIdentity && !ownerIdentity.key) {
       ownerIdentity.key = { value: `whsec_minted_${randomUUID()}`, created_at: this.tick() };
@@ -413,7 +467,8 @@ export class FakeInkboxApi {
     if (types.length === 0) return detail(422, 'event_types must be a non-empty list');
     if (new Set(types).size !== types.length) return detail(422, 'event_types must not contain duplicates');
     const wrong = types.find((t) => typeof t !== 'string' || !OWNER_EVENT_TYPES[ownerField]!.includes(t));
-    if (wrong !== undefined) return detail(422, `Unknown or not allowed event type for this owner: ${String(wrong)}`);
+    if (wrong !== undefined)
+      return detail(422, `Unknown or not allowed event type for this owner: ${JSON.stringify(wrong)}`);
     const channels = new Set(types.map((t) => (t as string).split('.')[0]));
     if (channels.size > 1) return detail(422, 'event_types must belong to one channel');
     return undefined;
@@ -452,9 +507,22 @@ export class FakeInkboxApi {
   private patchPhoneNumber(number: Json, body: Json): Answer {
     const allowed = ['incoming_call_action', 'incoming_call_webhook_url', 'client_websocket_url', 'filter_mode'];
     const extra = Object.keys(body).filter((key) => !allowed.includes(key));
-    if (extra.length > 0) return { status: 422, body: { detail: extra.map((key) => ({ loc: ['body', key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' })) } };
-    if (body.incoming_call_action !== undefined && !INCOMING_CALL_ACTIONS.includes(body.incoming_call_action as string)) {
-      return detail(422, `Unknown incoming_call_action: ${String(body.incoming_call_action)}`);
+    if (extra.length > 0)
+      return {
+        status: 422,
+        body: {
+          detail: extra.map((key) => ({
+            loc: ['body', key],
+            msg: 'Extra inputs are not permitted',
+            type: 'extra_forbidden',
+          })),
+        },
+      };
+    if (
+      body.incoming_call_action !== undefined &&
+      !INCOMING_CALL_ACTIONS.includes(body.incoming_call_action as string)
+    ) {
+      return detail(422, `Unknown incoming_call_action: ${JSON.stringify(body.incoming_call_action)}`);
     }
     const next = { ...number, ...body };
     if (next.incoming_call_action === 'webhook' && typeof next.incoming_call_webhook_url !== 'string') {
@@ -490,7 +558,8 @@ export class FakeInkboxApi {
     if (original.webhook_subscription_id === null) return detail(422, 'Incoming-call deliveries cannot be replayed');
     const subscription = this.subscriptions.get(original.webhook_subscription_id as string);
     if (!subscription || subscription.status !== 'active') return detail(409, 'Subscription is no longer active');
-    if (!(subscription.event_types as string[]).includes(original.event_type as string)) return detail(409, 'Subscription no longer covers this event type');
+    if (!(subscription.event_types as string[]).includes(original.event_type as string))
+      return detail(409, 'Subscription no longer covers this event type');
     const replay = this.addDelivery({
       created_at: this.tick(),
       webhook_subscription_id: original.webhook_subscription_id,
@@ -508,7 +577,8 @@ export class FakeInkboxApi {
   private routeSigningKey(request: RecordedRequest, handle: string): Answer {
     const identity = this.identities.get(handle);
     if (!identity) return detail(404, 'Agent identity not found');
-    if (request.method === 'GET') return { status: 200, body: { configured: identity.key !== null, created_at: identity.key?.created_at ?? null } };
+    if (request.method === 'GET')
+      return { status: 200, body: { configured: identity.key !== null, created_at: identity.key?.created_at ?? null } };
     if (request.method === 'POST') {
       identity.key = { value: `whsec_rotated_${randomUUID()}`, created_at: this.tick() };
       return { status: 200, body: { signing_key: identity.key.value, created_at: identity.key.created_at } };

@@ -9,8 +9,13 @@ describe('InkboxAdminService.replayFailedDeliveries', () => {
     captureLogs();
     kit = await startKit();
     const mailboxId = kit.api.addMailbox('support@acme.inkbox.ai').id as string;
-    active = kit.api.addSubscription({ mailbox_id: mailboxId, url: 'https://app.example.com/api/inkbox/webhooks' }).id as string;
-    deleted = kit.api.addSubscription({ mailbox_id: mailboxId, url: 'https://old.example.com/hooks', status: 'deleted' }).id as string;
+    active = kit.api.addSubscription({ mailbox_id: mailboxId, url: 'https://app.example.com/api/inkbox/webhooks' })
+      .id as string;
+    deleted = kit.api.addSubscription({
+      mailbox_id: mailboxId,
+      url: 'https://old.example.com/hooks',
+      status: 'deleted',
+    }).id as string;
   });
 
   afterEach(() => kit.stop());
@@ -21,9 +26,26 @@ describe('InkboxAdminService.replayFailedDeliveries', () => {
     const rows = {
       e1Retry: kit.api.addDelivery({ created_at: at('10:05'), event_id: 'evt_1', webhook_subscription_id: active }),
       e1: kit.api.addDelivery({ created_at: at('10:00'), event_id: 'evt_1', webhook_subscription_id: active }),
-      e3Ok: kit.api.addDelivery({ created_at: at('09:30'), event_id: 'evt_3', webhook_subscription_id: active, response_status: 200 }),
-      e2: kit.api.addDelivery({ created_at: at('09:00'), event_id: 'evt_2', event_type: 'message.bounced', webhook_subscription_id: active, response_status: null, error_detail: 'connect timeout' }),
-      call: kit.api.addDelivery({ created_at: at('08:45'), event_id: 'call_1', event_type: 'phone.incoming_call', phone_number_id: 'p-1' }),
+      e3Ok: kit.api.addDelivery({
+        created_at: at('09:30'),
+        event_id: 'evt_3',
+        webhook_subscription_id: active,
+        response_status: 200,
+      }),
+      e2: kit.api.addDelivery({
+        created_at: at('09:00'),
+        event_id: 'evt_2',
+        event_type: 'message.bounced',
+        webhook_subscription_id: active,
+        response_status: null,
+        error_detail: 'connect timeout',
+      }),
+      call: kit.api.addDelivery({
+        created_at: at('08:45'),
+        event_id: 'call_1',
+        event_type: 'phone.incoming_call',
+        phone_number_id: 'p-1',
+      }),
       e4: kit.api.addDelivery({ created_at: at('08:30'), event_id: 'evt_4', webhook_subscription_id: deleted }),
       e6: kit.api.addDelivery({ created_at: at('07:00'), event_id: 'evt_6', webhook_subscription_id: active }),
     };
@@ -34,11 +56,17 @@ describe('InkboxAdminService.replayFailedDeliveries', () => {
     const rows = seedOutage();
     const result = await kit.service.replayFailedDeliveries({ since: new Date('2026-07-31T08:00:00Z'), pageSize: 2 });
 
-    expect(kit.api.lines()).toEqual([
-      '/api/v1/webhooks/deliveries?success=false&limit=2&offset=0',
-      '/api/v1/webhooks/deliveries?success=false&limit=2&offset=2',
-      '/api/v1/webhooks/deliveries?success=false&limit=2&offset=4',
-    ].map((target) => `GET ${target}`).concat([rows.e1Retry, rows.e2, rows.e4].map((row) => `POST /api/v1/webhooks/deliveries/${row.id as string}/replay`)));
+    expect(kit.api.lines()).toEqual(
+      [
+        '/api/v1/webhooks/deliveries?success=false&limit=2&offset=0',
+        '/api/v1/webhooks/deliveries?success=false&limit=2&offset=2',
+        '/api/v1/webhooks/deliveries?success=false&limit=2&offset=4',
+      ]
+        .map((target) => `GET ${target}`)
+        .concat(
+          [rows.e1Retry, rows.e2, rows.e4].map((row) => `POST /api/v1/webhooks/deliveries/${row.id as string}/replay`),
+        ),
+    );
 
     expect(result.replayed.map((r) => r.delivery.id)).toEqual([rows.e1Retry.id, rows.e2.id]);
     expect(result.replayed.map((r) => [r.replay.event_id, r.replay.is_replay, r.replay.response_status])).toEqual([
@@ -55,15 +83,31 @@ describe('InkboxAdminService.replayFailedDeliveries', () => {
 
   it('passes subscriptionId and eventType to the log query and stops at `limit` replays', async () => {
     seedOutage();
-    const result = await kit.service.replayFailedDeliveries({ subscriptionId: active, eventType: 'message.received', limit: 1 });
-    expect(kit.api.requests[0]!.query).toEqual({ success: 'false', subscription_id: active, event_type: 'message.received', limit: '100', offset: '0' });
+    const result = await kit.service.replayFailedDeliveries({
+      subscriptionId: active,
+      eventType: 'message.received',
+      limit: 1,
+    });
+    expect(kit.api.requests[0]!.query).toEqual({
+      success: 'false',
+      subscription_id: active,
+      event_type: 'message.received',
+      limit: '100',
+      offset: '0',
+    });
     expect(kit.api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(result.replayed.map((r) => r.delivery.event_id)).toEqual(['evt_1']);
   });
 
   it('without `since` walks the whole log (last page shorter than the page size) and skips rows marked not replayable', async () => {
     const rows = seedOutage();
-    kit.api.addDelivery({ created_at: '2026-07-31T06:00:00Z', event_id: 'evt_7', webhook_subscription_id: active, replayable: false, replay_unavailable_reason: 'payload expired' });
+    kit.api.addDelivery({
+      created_at: '2026-07-31T06:00:00Z',
+      event_id: 'evt_7',
+      webhook_subscription_id: active,
+      replayable: false,
+      replay_unavailable_reason: 'payload expired',
+    });
     const result = await kit.service.replayFailedDeliveries({ pageSize: 3 });
     expect(kit.api.requests.filter((r) => r.method === 'GET').map((r) => r.query.offset)).toEqual(['0', '3', '6']);
     expect(result.replayed.map((r) => r.delivery.event_id)).toEqual(['evt_1', 'evt_2', 'evt_6']);

@@ -49,7 +49,11 @@ describe('InkboxAdminService: the request each method sends', () => {
       expect(mailbox.filter_mode).toBe('whitelist');
       expect(mailbox.filter_mode_change_notice?.new_filter_mode).toBe('whitelist');
       const request = onlyRequest();
-      expect(request).toMatchObject({ method: 'PATCH', target: `/api/v1/mail/mailboxes/${ENCODED}`, body: { filter_mode: 'whitelist' } });
+      expect(request).toMatchObject({
+        method: 'PATCH',
+        target: `/api/v1/mail/mailboxes/${ENCODED}`,
+        body: { filter_mode: 'whitelist' },
+      });
       expect(request.headers['content-type']).toBe('application/json');
     });
   });
@@ -58,8 +62,8 @@ describe('InkboxAdminService: the request each method sends', () => {
     it('listSubscriptions: GET with the filters as query parameters, unwraps {subscriptions}', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
       const url = 'https://app.example.com/hooks?x=1&y=2';
-      kit.api.addSubscription({ mailbox_id: mailbox.id as string, url });
-      kit.api.addSubscription({ mailbox_id: mailbox.id as string, url: 'https://other.example.com/' });
+      kit.api.addSubscription({ mailbox_id: mailbox.id, url });
+      kit.api.addSubscription({ mailbox_id: mailbox.id, url: 'https://other.example.com/' });
       const list = await kit.service.listSubscriptions({ mailbox_id: mailbox.id as string, url });
       expect(list.map((s) => s.url)).toEqual([url]);
       const request = onlyRequest();
@@ -75,18 +79,30 @@ describe('InkboxAdminService: the request each method sends', () => {
 
     it('getSubscription: GET /api/v1/webhooks/subscriptions/{id}', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
-      const row = kit.api.addSubscription({ mailbox_id: mailbox.id as string, url: 'https://a.example.com/h' });
+      const row = kit.api.addSubscription({ mailbox_id: mailbox.id, url: 'https://a.example.com/h' });
       const subscription = await kit.service.getSubscription(row.id as string);
       expect(subscription).toEqual(row);
-      expect(onlyRequest()).toMatchObject({ method: 'GET', target: `/api/v1/webhooks/subscriptions/${row.id as string}` });
+      expect(onlyRequest()).toMatchObject({
+        method: 'GET',
+        target: `/api/v1/webhooks/subscriptions/${row.id as string}`,
+      });
     });
 
     it('createSubscription: POST the input as JSON, returns the minted signing_key once', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
-      const input = { mailbox_id: mailbox.id as string, url: 'https://a.example.com/h', event_types: ['message.received', 'message.bounced'] };
+      const input = {
+        mailbox_id: mailbox.id as string,
+        url: 'https://a.example.com/h',
+        event_types: ['message.received', 'message.bounced'],
+      };
       const created = await kit.service.createSubscription(input);
       expect(created.signing_key).toMatch(/^whsec_minted_/);
-      expect(created).toMatchObject({ mailbox_id: mailbox.id, url: input.url, event_types: input.event_types, status: 'active' });
+      expect(created).toMatchObject({
+        mailbox_id: mailbox.id,
+        url: input.url,
+        event_types: input.event_types,
+        status: 'active',
+      });
       expect(onlyRequest()).toMatchObject({ method: 'POST', target: '/api/v1/webhooks/subscriptions', body: input });
       const second = await kit.service.createSubscription({ ...input, url: 'https://b.example.com/h' });
       expect(second.signing_key).toBeNull();
@@ -94,19 +110,26 @@ describe('InkboxAdminService: the request each method sends', () => {
 
     it('updateSubscription: PATCH the patch as JSON', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
-      const row = kit.api.addSubscription({ mailbox_id: mailbox.id as string, url: 'https://a.example.com/h' });
+      const row = kit.api.addSubscription({ mailbox_id: mailbox.id, url: 'https://a.example.com/h' });
       const patch = { url: 'https://b.example.com/h', event_types: ['message.failed'] };
       const updated = await kit.service.updateSubscription(row.id as string, patch);
       expect(updated).toMatchObject(patch);
-      expect(onlyRequest()).toMatchObject({ method: 'PATCH', target: `/api/v1/webhooks/subscriptions/${row.id as string}`, body: patch });
+      expect(onlyRequest()).toMatchObject({
+        method: 'PATCH',
+        target: `/api/v1/webhooks/subscriptions/${row.id as string}`,
+        body: patch,
+      });
     });
 
     it('deleteSubscription: DELETE, true when deleted and false when already gone (404)', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
-      const row = kit.api.addSubscription({ mailbox_id: mailbox.id as string, url: 'https://a.example.com/h' });
+      const row = kit.api.addSubscription({ mailbox_id: mailbox.id, url: 'https://a.example.com/h' });
       await expect(kit.service.deleteSubscription(row.id as string)).resolves.toBe(true);
       await expect(kit.service.deleteSubscription(row.id as string)).resolves.toBe(false);
-      expect(kit.api.lines()).toEqual([`DELETE /api/v1/webhooks/subscriptions/${row.id as string}`, `DELETE /api/v1/webhooks/subscriptions/${row.id as string}`]);
+      expect(kit.api.lines()).toEqual([
+        `DELETE /api/v1/webhooks/subscriptions/${row.id as string}`,
+        `DELETE /api/v1/webhooks/subscriptions/${row.id as string}`,
+      ]);
       expect(kit.api.requests[0]!.rawBody).toBe('');
     });
   });
@@ -117,7 +140,11 @@ describe('InkboxAdminService: the request each method sends', () => {
       const key = await kit.service.rotateSigningKey('sales team');
       expect(key.signing_key).toMatch(/^whsec_rotated_/);
       expect(typeof key.created_at).toBe('string');
-      expect(onlyRequest()).toMatchObject({ method: 'POST', target: '/api/v1/identities/sales%20team/signing-key', body: {} });
+      expect(onlyRequest()).toMatchObject({
+        method: 'POST',
+        target: '/api/v1/identities/sales%20team/signing-key',
+        body: {},
+      });
     });
 
     it('getSigningKeyStatus: GET the identity route', async () => {
@@ -129,8 +156,14 @@ describe('InkboxAdminService: the request each method sends', () => {
 
   describe('delivery log', () => {
     it('listDeliveries: GET with filters and paging as query, unwraps {deliveries}', async () => {
-      for (let minute = 0; minute < 4; minute++) kit.api.addDelivery({ created_at: `2026-07-01T10:0${minute}:00Z`, response_status: 500 });
-      const page = await kit.service.listDeliveries({ success: false, limit: 2, offset: 1, event_type: 'message.received' });
+      for (let minute = 0; minute < 4; minute++)
+        kit.api.addDelivery({ created_at: `2026-07-01T10:0${minute}:00Z`, response_status: 500 });
+      const page = await kit.service.listDeliveries({
+        success: false,
+        limit: 2,
+        offset: 1,
+        event_type: 'message.received',
+      });
       expect(page.map((d) => d.created_at)).toEqual(['2026-07-01T10:02:00Z', '2026-07-01T10:01:00Z']);
       const request = onlyRequest();
       expect(request.path).toBe('/api/v1/webhooks/deliveries');
@@ -139,11 +172,21 @@ describe('InkboxAdminService: the request each method sends', () => {
 
     it('replayDelivery: POST …/deliveries/{id}/replay without a body, returns the replay row', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
-      const subscription = kit.api.addSubscription({ mailbox_id: mailbox.id as string, url: 'https://a.example.com/h' });
-      const delivery = kit.api.addDelivery({ created_at: '2026-07-01T10:00:00Z', webhook_subscription_id: subscription.id });
+      const subscription = kit.api.addSubscription({
+        mailbox_id: mailbox.id,
+        url: 'https://a.example.com/h',
+      });
+      const delivery = kit.api.addDelivery({
+        created_at: '2026-07-01T10:00:00Z',
+        webhook_subscription_id: subscription.id,
+      });
       const replay = await kit.service.replayDelivery(delivery.id as string);
       expect(replay).toMatchObject({ is_replay: true, event_id: delivery.event_id, url: 'https://a.example.com/h' });
-      expect(onlyRequest()).toMatchObject({ method: 'POST', target: `/api/v1/webhooks/deliveries/${delivery.id as string}/replay`, rawBody: '' });
+      expect(onlyRequest()).toMatchObject({
+        method: 'POST',
+        target: `/api/v1/webhooks/deliveries/${delivery.id as string}/replay`,
+        rawBody: '',
+      });
     });
   });
 
@@ -151,8 +194,17 @@ describe('InkboxAdminService: the request each method sends', () => {
     it('a 404 becomes an InkboxApiError with status, detail, method and path', async () => {
       const error = await rejectionOf(kit.service.getMailbox('nobody@acme.inkbox.ai'));
       expect(InkboxApiError.isInstance(error)).toBe(true);
-      expect(error).toMatchObject({ name: 'InkboxApiError', status: 404, detail: 'Mailbox not found', method: 'GET', path: '/api/v1/mail/mailboxes/nobody%40acme.inkbox.ai', attempts: 1 });
-      expect(error.message).toBe('Inkbox API GET /api/v1/mail/mailboxes/nobody%40acme.inkbox.ai failed with status 404: Mailbox not found.');
+      expect(error).toMatchObject({
+        name: 'InkboxApiError',
+        status: 404,
+        detail: 'Mailbox not found',
+        method: 'GET',
+        path: '/api/v1/mail/mailboxes/nobody%40acme.inkbox.ai',
+        attempts: 1,
+      });
+      expect(error.message).toBe(
+        'Inkbox API GET /api/v1/mail/mailboxes/nobody%40acme.inkbox.ai failed with status 404: Mailbox not found.',
+      );
     });
 
     it('a FastAPI validation detail (422) is worded field by field', async () => {
@@ -160,17 +212,37 @@ describe('InkboxAdminService: the request each method sends', () => {
       kit.api.fail('POST', /subscriptions$/, {
         kind: 'status',
         status: 422,
-        body: { detail: [{ loc: ['body', 'url'], msg: 'URL scheme should be https', type: 'url_scheme' }, { loc: ['body', 'event_types', 0], msg: 'bad type', type: 'x' }] },
+        body: {
+          detail: [
+            { loc: ['body', 'url'], msg: 'URL scheme should be https', type: 'url_scheme' },
+            { loc: ['body', 'event_types', 0], msg: 'bad type', type: 'x' },
+          ],
+        },
       });
-      const error = await rejectionOf(kit.service.createSubscription({ mailbox_id: mailbox.id as string, url: 'http://a.example.com', event_types: ['message.recieved'] }));
-      expect(error.message).toContain('failed with status 422: body.url: URL scheme should be https; body.event_types.0: bad type');
+      const error = await rejectionOf(
+        kit.service.createSubscription({
+          mailbox_id: mailbox.id as string,
+          url: 'http://a.example.com',
+          event_types: ['message.recieved'],
+        }),
+      );
+      expect(error.message).toContain(
+        'failed with status 422: body.url: URL scheme should be https; body.event_types.0: bad type',
+      );
       expect((error as InkboxApiError).detail).toHaveLength(2);
     });
 
     it('the 21st subscription of a mailbox is a 409 with the server detail', async () => {
       const mailbox = kit.api.addMailbox(ADDRESS);
-      for (let i = 0; i < 20; i++) kit.api.addSubscription({ mailbox_id: mailbox.id as string, url: `https://a.example.com/${i}` });
-      const error = await rejectionOf(kit.service.createSubscription({ mailbox_id: mailbox.id as string, url: 'https://a.example.com/21', event_types: ['message.sent'] }));
+      for (let i = 0; i < 20; i++)
+        kit.api.addSubscription({ mailbox_id: mailbox.id, url: `https://a.example.com/${i}` });
+      const error = await rejectionOf(
+        kit.service.createSubscription({
+          mailbox_id: mailbox.id as string,
+          url: 'https://a.example.com/21',
+          event_types: ['message.sent'],
+        }),
+      );
       expect(error).toMatchObject({ status: 409, detail: 'Subscription limit reached for this owner (20)' });
       expect(kit.api.requests).toHaveLength(1);
     });
@@ -183,8 +255,12 @@ describe('InkboxAdminService: the request each method sends', () => {
 
     it('rejects bad arguments before sending anything', async () => {
       await expect(kit.service.getMailbox('')).rejects.toThrow('emailAddress must be a non-empty string');
-      await expect(kit.service.setWebhookUrl(ADDRESS, 'not a url')).rejects.toThrow('url must be an absolute http(s) URL');
-      await expect(kit.service.replayFailedDeliveries({ since: 'yesterday-ish' })).rejects.toThrow('since must be a Date');
+      await expect(kit.service.setWebhookUrl(ADDRESS, 'not a url')).rejects.toThrow(
+        'url must be an absolute http(s) URL',
+      );
+      await expect(kit.service.replayFailedDeliveries({ since: 'yesterday-ish' })).rejects.toThrow(
+        'since must be a Date',
+      );
       expect(kit.api.requests).toHaveLength(0);
     });
   });

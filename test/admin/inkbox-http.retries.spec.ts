@@ -35,22 +35,35 @@ describe('retry policy (pure functions)', () => {
 
   it('backoffDelay is full jitter on an exponential ceiling with a cap', () => {
     const almostOne = () => 0.9999;
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 100, 500, almostOne))).toEqual([99, 199, 399, 499, 499]);
+    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 100, 500, almostOne))).toEqual([
+      99, 199, 399, 499, 499,
+    ]);
     expect(backoffDelay(3, 100, 500, () => 0)).toBe(0);
   });
 
   it('isRetryableFailure: POSTs only after failures that prove nothing was done', () => {
     const api = (status: number) => new InkboxApiError({ status, detail: null, method: 'POST', path: '/x' });
-    const net = (reason: InkboxConnectionError['reason']) => new InkboxConnectionError({ reason, method: 'POST', path: '/x', host: 'h', timeoutMs: 1 });
-    expect([429, 500, 503, 408, 409, 404].map((s) => isRetryableFailure(api(s), 'idempotent'))).toEqual([true, true, true, true, false, false]);
-    expect([429, 500, 503, 408].map((s) => isRetryableFailure(api(s), 'unprocessed'))).toEqual([true, false, false, false]);
-    expect((['timeout', 'connection-closed', 'connection-refused', 'dns', 'network'] as const).map((r) => isRetryableFailure(net(r), 'unprocessed'))).toEqual([
-      false,
-      false,
+    const net = (reason: InkboxConnectionError['reason']) =>
+      new InkboxConnectionError({ reason, method: 'POST', path: '/x', host: 'h', timeoutMs: 1 });
+    expect([429, 500, 503, 408, 409, 404].map((s) => isRetryableFailure(api(s), 'idempotent'))).toEqual([
       true,
       true,
+      true,
+      true,
+      false,
       false,
     ]);
+    expect([429, 500, 503, 408].map((s) => isRetryableFailure(api(s), 'unprocessed'))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect(
+      (['timeout', 'connection-closed', 'connection-refused', 'dns', 'network'] as const).map((r) =>
+        isRetryableFailure(net(r), 'unprocessed'),
+      ),
+    ).toEqual([false, false, true, true, false]);
     expect(isRetryableFailure(net('timeout'), 'idempotent')).toBe(true);
     expect(isRetryableFailure(api(503), 'never')).toBe(false);
     expect(isRetryableFailure(new Error('bug'), 'idempotent')).toBe(false);
@@ -83,13 +96,20 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
       expect(kit.api.requests).toHaveLength(3);
       expect(kit.sleeps).toEqual([250, 500]);
       expect(logs.filter((l) => l.startsWith('warn'))).toEqual([
-        expect.stringContaining('GET /api/v1/mail/mailboxes/ops%40acme.inkbox.ai: attempt 1 of 4 failed (status 503); retrying in 250 ms'),
+        expect.stringContaining(
+          'GET /api/v1/mail/mailboxes/ops%40acme.inkbox.ai: attempt 1 of 4 failed (status 503); retrying in 250 ms',
+        ),
         expect.stringContaining('attempt 2 of 4 failed (status 503); retrying in 500 ms'),
       ]);
     });
 
     it('honours Retry-After in seconds on a 429', async () => {
-      kit.api.fail('GET', MAILBOX, { kind: 'status', status: 429, body: { detail: 'Too Many Requests' }, headers: { 'Retry-After': '1' } });
+      kit.api.fail('GET', MAILBOX, {
+        kind: 'status',
+        status: 429,
+        body: { detail: 'Too Many Requests' },
+        headers: { 'Retry-After': '1' },
+      });
       await kit.service.getMailbox(ADDRESS);
       expect(kit.api.requests).toHaveLength(2);
       expect(kit.sleeps).toEqual([1000]);
@@ -105,7 +125,12 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
     });
 
     it('gives up at once when Retry-After asks for more than maxRetryAfterMs', async () => {
-      kit.api.fail('GET', MAILBOX, { kind: 'status', status: 429, body: { detail: 'Slow down' }, headers: { 'Retry-After': '3600' } });
+      kit.api.fail('GET', MAILBOX, {
+        kind: 'status',
+        status: 429,
+        body: { detail: 'Slow down' },
+        headers: { 'Retry-After': '3600' },
+      });
       const error = await rejectionOf(kit.service.getMailbox(ADDRESS));
       expect(error).toMatchObject({ status: 429, retryAfterMs: 3_600_000, attempts: 1 });
       expect(error.message).toContain('rate limiting');
@@ -128,10 +153,15 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
     });
 
     it('retries a PATCH whose connection was destroyed, and a DELETE after a 502', async () => {
-      const sub = kit.api.addSubscription({ mailbox_id: kit.api.mailboxes.get(ADDRESS)!.id as string, url: 'https://a.example.com/h' });
+      const sub = kit.api.addSubscription({
+        mailbox_id: kit.api.mailboxes.get(ADDRESS)!.id,
+        url: 'https://a.example.com/h',
+      });
       kit.api.fail('PATCH', /subscriptions\//, { kind: 'destroy' });
       kit.api.fail('DELETE', /subscriptions\//, { kind: 'status', status: 502 });
-      await expect(kit.service.updateSubscription(sub.id as string, { event_types: ['message.sent'] })).resolves.toMatchObject({ event_types: ['message.sent'] });
+      await expect(
+        kit.service.updateSubscription(sub.id as string, { event_types: ['message.sent'] }),
+      ).resolves.toMatchObject({ event_types: ['message.sent'] });
       await expect(kit.service.deleteSubscription(sub.id as string)).resolves.toBe(true);
       expect(kit.api.lines().map((l) => l.split(' ')[0])).toEqual(['PATCH', 'PATCH', 'DELETE', 'DELETE']);
     });
@@ -156,7 +186,12 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
     it('createSubscription is not retried when its answer is lost (the subscription exists)', async () => {
       kit.api.fail('POST', /subscriptions$/, { kind: 'drop-response' });
       const error = await rejectionOf(kit.service.createSubscription(input()));
-      expect(error).toMatchObject({ name: 'InkboxConnectionError', reason: 'connection-closed', method: 'POST', attempts: 1 });
+      expect(error).toMatchObject({
+        name: 'InkboxConnectionError',
+        reason: 'connection-closed',
+        method: 'POST',
+        attempts: 1,
+      });
       expect(kit.api.requests).toHaveLength(1);
       expect(kit.api.subscriptions.size).toBe(1);
     });
@@ -184,7 +219,12 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
       kit.api.fail('GET', MAILBOX, { kind: 'slow', delayMs: 120_000 });
       const error = await rejectionOf(kit.service.getMailbox(ADDRESS));
       expect(InkboxConnectionError.isInstance(error)).toBe(true);
-      expect(error).toMatchObject({ reason: 'timeout', method: 'GET', path: '/api/v1/mail/mailboxes/ops%40acme.inkbox.ai', attempts: 1 });
+      expect(error).toMatchObject({
+        reason: 'timeout',
+        method: 'GET',
+        path: '/api/v1/mail/mailboxes/ops%40acme.inkbox.ai',
+        attempts: 1,
+      });
       expect(error.message).toBe(
         'Inkbox API GET /api/v1/mail/mailboxes/ops%40acme.inkbox.ai failed: timed out: no complete answer within 500 ms (the apiTimeoutMs option).',
       );
@@ -203,7 +243,13 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
       kit = await startKit({ apiTimeoutMs: 500 });
       const mailboxId = kit.api.addMailbox(ADDRESS).id as string;
       kit.api.fail('POST', /subscriptions$/, { kind: 'slow', delayMs: 120_000 });
-      const error = await rejectionOf(kit.service.createSubscription({ mailbox_id: mailboxId, url: 'https://a.example.com/h', event_types: ['message.sent'] }));
+      const error = await rejectionOf(
+        kit.service.createSubscription({
+          mailbox_id: mailboxId,
+          url: 'https://a.example.com/h',
+          event_types: ['message.sent'],
+        }),
+      );
       expect(error).toMatchObject({ reason: 'timeout', attempts: 1 });
       expect(kit.api.requests).toHaveLength(1);
     });
@@ -219,7 +265,12 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
     it('a refused connection names the host, is retried up to apiMaxAttempts (also for POST), and says so', async () => {
       kit = await startKit({ apiMaxAttempts: 3 });
       const port = await closedPort();
-      const options = resolveInkboxOptions({ signingKey: 'whsec_x', apiKey: API_KEY, apiBaseUrl: `http://127.0.0.1:${port}`, apiMaxAttempts: 3 });
+      const options = resolveInkboxOptions({
+        signingKey: 'whsec_x',
+        apiKey: API_KEY,
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+        apiMaxAttempts: 3,
+      });
       const sleeps: number[] = [];
       const service = new InkboxAdminService(options, { sleep: async (ms) => void sleeps.push(ms), random: () => 0 });
       const error = await rejectionOf(service.listMailboxes());
@@ -235,18 +286,38 @@ describe('InkboxAdminService retries and failures (real HTTP)', () => {
     it('appears in no request line, body, log line or error, even when the server echoes it', async () => {
       kit = await startKit({ apiTimeoutMs: 2000, apiMaxAttempts: 2 });
       kit.api.addMailbox(ADDRESS);
-      kit.api.fail('GET', /mailboxes$/, { kind: 'status', status: 401, body: { detail: `Invalid API key ${API_KEY}`, key: API_KEY } });
-      kit.api.fail('GET', MAILBOX, { kind: 'status', status: 500, body: `<html>key=${API_KEY}</html>` as unknown as object }, 2);
+      kit.api.fail('GET', /mailboxes$/, {
+        kind: 'status',
+        status: 401,
+        body: { detail: `Invalid API key ${API_KEY}`, key: API_KEY },
+      });
+      kit.api.fail(
+        'GET',
+        MAILBOX,
+        { kind: 'status', status: 500, body: `<html>key=${API_KEY}</html>` as unknown as object },
+        2,
+      );
       kit.api.fail('POST', /subscriptions$/, { kind: 'slow', delayMs: 120_000 });
       kit.api.fail('PATCH', MAILBOX, { kind: 'destroy' }, 2);
 
       const errors = [
         await rejectionOf(kit.service.listMailboxes()),
         await rejectionOf(kit.service.getMailbox(ADDRESS)),
-        await rejectionOf(kit.service.createSubscription({ mailbox_id: 'm', url: 'https://a.example.com/h', event_types: ['message.sent'] })),
+        await rejectionOf(
+          kit.service.createSubscription({
+            mailbox_id: 'm',
+            url: 'https://a.example.com/h',
+            event_types: ['message.sent'],
+          }),
+        ),
         await rejectionOf(kit.service.updateMailbox(ADDRESS, { filter_mode: 'whitelist' })),
       ];
-      expect(errors.map((e) => e.name)).toEqual(['InkboxApiError', 'InkboxApiError', 'InkboxConnectionError', 'InkboxConnectionError']);
+      expect(errors.map((e) => e.name)).toEqual([
+        'InkboxApiError',
+        'InkboxApiError',
+        'InkboxConnectionError',
+        'InkboxConnectionError',
+      ]);
       expect(errors[0]!.message).toContain('Invalid API key [redacted]');
       for (const error of errors) {
         expect(inspect(error, { depth: 10 })).not.toContain(API_KEY);

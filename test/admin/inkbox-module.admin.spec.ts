@@ -51,7 +51,11 @@ describe('InkboxAdminService through InkboxModule.forRoot', () => {
           signingKey: SIGNING_KEY,
           apiKey: API_KEY,
           apiBaseUrl: api.baseUrl,
-          registerWebhooks: { publicUrl: 'https://hooks.example.com', agentHandles: ['sales'], incomingCalls: ['+15551230000'] },
+          registerWebhooks: {
+            publicUrl: 'https://hooks.example.com',
+            agentHandles: ['sales'],
+            incomingCalls: ['+15551230000'],
+          },
         }),
       ],
     })
@@ -61,7 +65,10 @@ describe('InkboxAdminService through InkboxModule.forRoot', () => {
     try {
       await app.listen(0, '127.0.0.1');
       const outcomes = await app.get(InkboxWebhookRegistrar).whenRegistered();
-      expect(outcomes.map((o) => [o.kind, o.ok])).toEqual([['agentIdentity', true], ['incomingCall', true]]);
+      expect(outcomes.map((o) => [o.kind, o.ok])).toEqual([
+        ['agentIdentity', true],
+        ['incomingCall', true],
+      ]);
       const subs = await app.get(InkboxAdminService).listSubscriptions({ agent_identity_id: identity.id });
       expect(subs.map((s) => [s.url, s.event_types[0]])).toEqual([
         ['https://hooks.example.com/api/inkbox/webhooks', 'imessage.received'],

@@ -14,7 +14,8 @@ function newestSource(dir: string): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -26,7 +27,11 @@ export function ensureBuiltCli(): string {
   rmSync(staging, { recursive: true, force: true });
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
   try {
-    execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(staging, 'cjs')], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
+    execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(staging, 'cjs')], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      timeout: 180_000,
+    });
   } catch (error) {
     // Type errors elsewhere in lib/ still emit JavaScript; only a missing CLI is fatal here.
     if (!existsSync(join(staging, 'cjs/cli/main.js'))) throw error;
@@ -46,15 +51,30 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a child process (asynchronously, so an app in this process keeps serving). */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 20_000,
+): Promise<CliRun> {
   const childEnv: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...process.env, INKBOX_SIGNING_KEY: undefined, INKBOX_API_KEY: undefined, INKBOX_API_BASE_URL: undefined, ...env })) {
+  for (const [name, value] of Object.entries({
+    ...process.env,
+    INKBOX_SIGNING_KEY: undefined,
+    INKBOX_API_KEY: undefined,
+    INKBOX_API_BASE_URL: undefined,
+    ...env,
+  })) {
     if (value !== undefined) childEnv[name] = value;
   }
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: childEnv, timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: childEnv, timeout: timeoutMs, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

@@ -13,7 +13,13 @@ import { CLI, ensureBuiltCli, runCli, type CliRun } from './built-cli';
 const FORGED_KEY = 'whsec_forged_by_someone_else';
 const API_KEY = 'ik_live_cli_spec_api_key_0123456789';
 const ENV = { INKBOX_SIGNING_KEY: SIGNING_KEY };
-const SECRETS = [SIGNING_KEY, SIGNING_KEY.replace(/^whsec_/, ''), FORGED_KEY, FORGED_KEY.replace(/^whsec_/, ''), API_KEY];
+const SECRETS = [
+  SIGNING_KEY,
+  SIGNING_KEY.replace(/^whsec_/, ''),
+  FORGED_KEY,
+  FORGED_KEY.replace(/^whsec_/, ''),
+  API_KEY,
+];
 
 let dir: string;
 const file = (name: string, content: string | Buffer): string => {
@@ -48,7 +54,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the built CLI', () => {
   it('is the file package.json points to, with a node shebang', () => {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      version: string;
+    };
     expect(pkg.bin['nestjs-inkbox']).toBe('./dist/cjs/cli/main.js');
     expect(CLI.endsWith('cjs/cli/main.js')).toBe(true);
     expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
@@ -104,23 +113,29 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
   afterAll(() => app.close());
   beforeEach(() => log.reset());
 
-  it.each(INKBOX_EVENT_TYPES)('sends a signed %s (key from INKBOX_SIGNING_KEY), which its handlers receive', async (type) => {
-    const run = await runCli(['send', type, '--url', url], ENV);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^HTTP 200 OK {2}\(\d+ ms\)$/m);
-    expect(run.stdout).toContain('{"outcome":"processed"}');
-    const id = /event {4}\S+ {2}(evt_[0-9a-f]+)/.exec(run.stdout)?.[1];
-    expect(id).toBeDefined();
-    // the handlers of the type itself (not '*', the mail 'outcome' handler or the family-pattern handlers)
-    const typed = log.calls.filter((c) => !['any', 'outcome'].includes(c.handler) && !c.handler.endsWith('.*'));
-    expect(typed.map((c) => [c.event.event_type, c.event.id])).toEqual([[type, id]]);
-    expect(run.stderr).toBe('');
-    expectNoKeys(run);
-  });
+  it.each(INKBOX_EVENT_TYPES)(
+    'sends a signed %s (key from INKBOX_SIGNING_KEY), which its handlers receive',
+    async (type) => {
+      const run = await runCli(['send', type, '--url', url], ENV);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^HTTP 200 OK {2}\(\d+ ms\)$/m);
+      expect(run.stdout).toContain('{"outcome":"processed"}');
+      const id = /event {4}\S+ {2}(evt_[0-9a-f]+)/.exec(run.stdout)?.[1];
+      expect(id).toBeDefined();
+      // the handlers of the type itself (not '*', the mail 'outcome' handler or the family-pattern handlers)
+      const typed = log.calls.filter((c) => !['any', 'outcome'].includes(c.handler) && !c.handler.endsWith('.*'));
+      expect(typed.map((c) => [c.event.event_type, c.event.id])).toEqual([[type, id]]);
+      expect(run.stderr).toBe('');
+      expectNoKeys(run);
+    },
+  );
 
   it('sends phone.incoming_call to the incoming-call route when the URL has no path, and prints the decision', async () => {
     const base = new URL(url).origin;
-    const run = await runCli(['send', 'phone.incoming_call', '--url', base, '--set', 'remote_phone_number=+15555550123'], ENV);
+    const run = await runCli(
+      ['send', 'phone.incoming_call', '--url', base, '--set', 'remote_phone_number=+15555550123'],
+      ENV,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`POST ${base}/inkbox/incoming-call`);
     expect(run.stdout).toMatch(/^HTTP 200 OK/m);
@@ -132,13 +147,37 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
   });
 
   it('takes --signing-key, --data and --set, and the handler receives those values', async () => {
-    const data = file('bounce.json', JSON.stringify({ event_type: 'message.bounced', data: { message: { to_addresses: ['gone@example.net'] } } }));
-    const run = await runCli(['send', '--url', url, '--signing-key', SIGNING_KEY, '--data', data, '--set', 'data.message.subject=Your invoice', '--set', 'data.message.has_attachments=true', '--set', 'id=evt_from_cli_1']);
+    const data = file(
+      'bounce.json',
+      JSON.stringify({ event_type: 'message.bounced', data: { message: { to_addresses: ['gone@example.net'] } } }),
+    );
+    const run = await runCli([
+      'send',
+      '--url',
+      url,
+      '--signing-key',
+      SIGNING_KEY,
+      '--data',
+      data,
+      '--set',
+      'data.message.subject=Your invoice',
+      '--set',
+      'data.message.has_attachments=true',
+      '--set',
+      'id=evt_from_cli_1',
+    ]);
     expect(run.code).toBe(0);
     const bounced = log.calls.find((c) => c.handler === 'bounced');
     expect(bounced?.event).toMatchObject({
       id: 'evt_from_cli_1',
-      data: { message: { to_addresses: ['gone@example.net'], subject: 'Your invoice', has_attachments: true, status: 'bounced' } },
+      data: {
+        message: {
+          to_addresses: ['gone@example.net'],
+          subject: 'Your invoice',
+          has_attachments: true,
+          status: 'bounced',
+        },
+      },
     });
     expectNoKeys(run);
   });
@@ -155,7 +194,13 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
   it('resending the exact body with --body is answered as a duplicate, and handlers ran once', async () => {
     const first = await runCli(['send', 'message.delivered', '--url', url, '--json'], ENV);
     expect(first.code).toBe(0);
-    const sent = JSON.parse(first.stdout) as { ok: boolean; status: number; body: unknown; event: { id: string }; request: { body: string; headers: Record<string, string> } };
+    const sent = JSON.parse(first.stdout) as {
+      ok: boolean;
+      status: number;
+      body: unknown;
+      event: { id: string };
+      request: { body: string; headers: Record<string, string> };
+    };
     expect(sent).toMatchObject({ ok: true, status: 200, body: { outcome: 'processed' } });
     const again = await runCli(['send', '--body', file('delivered.json', sent.request.body), '--url', url], ENV);
     expect(again.code).toBe(0);
@@ -166,7 +211,10 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
   });
 
   it('exits 1 with the 401 message when the timestamp is outside the tolerance', async () => {
-    const run = await runCli(['send', 'message.sent', '--url', url, '--timestamp', String(Math.floor(Date.now() / 1000) - 3600)], ENV);
+    const run = await runCli(
+      ['send', 'message.sent', '--url', url, '--timestamp', String(Math.floor(Date.now() / 1000) - 3600)],
+      ENV,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/HTTP 401/);
     expect(run.stdout).toMatch(/ old, more than the 300 s allowed/);
@@ -189,7 +237,10 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
   });
 
   it('--dry-run prints the signed request and sends nothing', async () => {
-    const run = await runCli(['send', 'message.failed', '--dry-run', '--request-id', 'req-dry-1', '--timestamp', '1700000000'], ENV);
+    const run = await runCli(
+      ['send', 'message.failed', '--dry-run', '--request-id', 'req-dry-1', '--timestamp', '1700000000'],
+      ENV,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^X-Inkbox-Request-ID: req-dry-1$/m);
     expect(run.stdout).toMatch(/^X-Inkbox-Timestamp: 1700000000$/m);
@@ -225,7 +276,9 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
 
   it('answers a 404 HTML page with a one-line summary and a hint about the global prefix and version', async () => {
     const page = `<!DOCTYPE html><html><head><title>Error</title></head><body><pre>Cannot POST /inkbox/webhooks</pre>${'<p>padding</p>'.repeat(200)}</body></html>`;
-    const html = createServer((_req, res) => void res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+    const html = createServer(
+      (_req, res) => void res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(page),
+    );
     const port = await listen(html);
     try {
       const run = await runCli(['send', 'message.sent', '--url', `http://127.0.0.1:${port}`], ENV);
@@ -233,7 +286,9 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
       expect(run.stdout).toMatch(/HTTP 404 Not Found/);
       expect(run.stdout).toMatch(/\(an HTML page of \d+ bytes: "Error"\)/);
       expect(run.stdout).not.toContain('<p>padding</p>');
-      expect(run.stderr).toMatch(/Hint: nothing answers POST \/inkbox\/webhooks.*global prefix.*--url http:\/\/localhost:3000\/api\/v1\/inkbox\/webhooks/s);
+      expect(run.stderr).toMatch(
+        /Hint: nothing answers POST \/inkbox\/webhooks.*global prefix.*--url http:\/\/localhost:3000\/api\/v1\/inkbox\/webhooks/s,
+      );
     } finally {
       await close(html);
     }
@@ -252,7 +307,9 @@ describe('nestjs-inkbox send, against a listening Nest app', () => {
 });
 
 /** A raw HTTP endpoint that records what it receives, as a capture of a production delivery would. */
-async function captureDelivery(args: string[]): Promise<{ headerLines: string; headers: Record<string, string>; body: Buffer }> {
+async function captureDelivery(
+  args: string[],
+): Promise<{ headerLines: string; headers: Record<string, string>; body: Buffer }> {
   let captured: { req: IncomingMessage; body: Buffer } | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -282,7 +339,10 @@ async function captureDelivery(args: string[]): Promise<{ headerLines: string; h
 describe('nestjs-inkbox verify, on captured deliveries', () => {
   it('verifies a delivery captured from the wire ("Name: value" headers file) and exits 0', async () => {
     const capture = await captureDelivery(['message.received']);
-    const run = await runCli(['verify', '--headers', file('h.txt', capture.headerLines), '--body', file('b.json', capture.body)], ENV);
+    const run = await runCli(
+      ['verify', '--headers', file('h.txt', capture.headerLines), '--body', file('b.json', capture.body)],
+      ENV,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ {2}headers {4}ok/m);
     expect(run.stdout).toMatch(/^ {2}timestamp {2}ok/m);
@@ -294,9 +354,15 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
   it('reads a JSON headers file and curl -v style lines too', async () => {
     const capture = await captureDelivery(['message.sent']);
     const body = file('b.json', capture.body);
-    const json = await runCli(['verify', '--headers', file('h.json', JSON.stringify(capture.headers)), '--body', body], ENV);
+    const json = await runCli(
+      ['verify', '--headers', file('h.json', JSON.stringify(capture.headers)), '--body', body],
+      ENV,
+    );
     expect(json.code).toBe(0);
-    const curl = capture.headerLines.split('\r\n').map((line) => (line ? `> ${line}` : line)).join('\n');
+    const curl = capture.headerLines
+      .split('\r\n')
+      .map((line) => (line ? `> ${line}` : line))
+      .join('\n');
     const verbose = await runCli(['verify', '--headers', file('h-curl.txt', curl), '--body', body], ENV);
     expect(verbose.code).toBe(0);
   });
@@ -312,7 +378,17 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
     expect(wrong.stdout).toMatch(/does not verify \(signature_mismatch\)/);
     expect(wrong.stdout).toMatch(/Hint: .*agent identity/);
     expectNoKeys(wrong);
-    const both = await runCli(['verify', '--headers', headers, '--body', body, '--signing-key', FORGED_KEY, '--signing-key', SIGNING_KEY]);
+    const both = await runCli([
+      'verify',
+      '--headers',
+      headers,
+      '--body',
+      body,
+      '--signing-key',
+      FORGED_KEY,
+      '--signing-key',
+      SIGNING_KEY,
+    ]);
     expect(both.code).toBe(0);
     expect(both.stdout).toMatch(/matches key 2 of 2/);
     expectNoKeys(both);
@@ -324,7 +400,9 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
     const args = ['verify', '--headers', file('h.txt', capture.headerLines), '--body', file('b.json', capture.body)];
     const now = await runCli(args, ENV);
     expect(now.code).toBe(1);
-    expect(now.stdout).toMatch(/^ {2}timestamp {2}FAIL {2}signed .*, 2 h before the clock .*; at most 300 s are allowed$/m);
+    expect(now.stdout).toMatch(
+      /^ {2}timestamp {2}FAIL {2}signed .*, 2 h before the clock .*; at most 300 s are allowed$/m,
+    );
     expect(now.stdout).toMatch(/^ {2}signature {2}ok/m);
     expect(now.stdout).toMatch(/does not verify \(timestamp_too_old\)/);
     expect(now.stdout).toMatch(/Hint: .*--now/);
@@ -335,7 +413,18 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
 
   it('points at this server’s clock when the delivery is from the future', async () => {
     const capture = await captureDelivery(['message.sent', '--timestamp', String(Math.floor(Date.now() / 1000) + 900)]);
-    const run = await runCli(['verify', '--headers', file('h.txt', capture.headerLines), '--body', file('b.json', capture.body), '--tolerance', '600'], ENV);
+    const run = await runCli(
+      [
+        'verify',
+        '--headers',
+        file('h.txt', capture.headerLines),
+        '--body',
+        file('b.json', capture.body),
+        '--tolerance',
+        '600',
+      ],
+      ENV,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/timestamp_in_future/);
     expect(run.stdout).toMatch(/at most 600 s are allowed/);
@@ -344,7 +433,16 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
 
   it('spots a body file that gained a final newline', async () => {
     const capture = await captureDelivery(['message.failed']);
-    const run = await runCli(['verify', '--headers', file('h.txt', capture.headerLines), '--body', file('b.json', Buffer.concat([capture.body, Buffer.from('\n')]))], ENV);
+    const run = await runCli(
+      [
+        'verify',
+        '--headers',
+        file('h.txt', capture.headerLines),
+        '--body',
+        file('b.json', Buffer.concat([capture.body, Buffer.from('\n')])),
+      ],
+      ENV,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/signature {2}FAIL/);
     expect(run.stdout).toMatch(/Hint: The signature matches once the final newline of the body file is removed/);
@@ -352,12 +450,26 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
 
   it('names the missing header and checks nothing further', async () => {
     const capture = await captureDelivery(['message.sent']);
-    const lines = capture.headerLines.split('\r\n').filter((l) => !/^x-inkbox-signature:/i.test(l)).join('\n');
-    const run = await runCli(['verify', '--headers', file('h.txt', lines), '--body', file('b.json', capture.body), '--json'], ENV);
+    const lines = capture.headerLines
+      .split('\r\n')
+      .filter((l) => !/^x-inkbox-signature:/i.test(l))
+      .join('\n');
+    const run = await runCli(
+      ['verify', '--headers', file('h.txt', lines), '--body', file('b.json', capture.body), '--json'],
+      ENV,
+    );
     expect(run.code).toBe(1);
-    const result = JSON.parse(run.stdout) as { ok: boolean; reason: string; checks: Array<{ name: string; state: string; detail: string }> };
+    const result = JSON.parse(run.stdout) as {
+      ok: boolean;
+      reason: string;
+      checks: Array<{ name: string; state: string; detail: string }>;
+    };
     expect(result).toMatchObject({ ok: false, reason: 'missing_signature' });
-    expect(result.checks.map((c) => [c.name, c.state])).toEqual([['headers', 'fail'], ['timestamp', 'skipped'], ['signature', 'skipped']]);
+    expect(result.checks.map((c) => [c.name, c.state])).toEqual([
+      ['headers', 'fail'],
+      ['timestamp', 'skipped'],
+      ['signature', 'skipped'],
+    ]);
     expect(result.checks[0]!.detail).toMatch(/X-Inkbox-Signature header is missing/);
   });
 
@@ -365,7 +477,10 @@ describe('nestjs-inkbox verify, on captured deliveries', () => {
     const noKey = await runCli(['verify', '--headers', 'h.txt', '--body', 'b.json']);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/INKBOX_SIGNING_KEY/);
-    const missing = await runCli(['verify', '--headers', join(dir, 'absent.txt'), '--body', join(dir, 'absent.json')], ENV);
+    const missing = await runCli(
+      ['verify', '--headers', join(dir, 'absent.txt'), '--body', join(dir, 'absent.json')],
+      ENV,
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--headers .*absent\.txt: no such file/);
   });
@@ -432,7 +547,11 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
       row('dlv_3', 'evt_c', 5),
       row('dlv_2', 'evt_b', 20, { event_type: 'message.bounced' }),
       row('dlv_2b', 'evt_b', 25, { event_type: 'message.bounced' }),
-      row('dlv_call', 'evt_call', 30, { webhook_subscription_id: null, event_type: 'phone.incoming_call', replay_unavailable_reason: 'Incoming-call deliveries cannot be replayed.' }),
+      row('dlv_call', 'evt_call', 30, {
+        webhook_subscription_id: null,
+        event_type: 'phone.incoming_call',
+        replay_unavailable_reason: 'Incoming-call deliveries cannot be replayed.',
+      }),
       row('dlv_old', 'evt_old', 600),
     ];
   });
@@ -440,11 +559,18 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
   it('replays each failed event since the given time once, through the admin API, and exits 0', async () => {
     const run = await runCli(['replay-failed', '--since', '2h', '--api-base-url', base], { INKBOX_API_KEY: API_KEY });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^ {2}replayed {2}message\.received +evt_c +delivery dlv_3 -> dlv_3_replay, your endpoint answered 200$/m);
+    expect(run.stdout).toMatch(
+      /^ {2}replayed {2}message\.received +evt_c +delivery dlv_3 -> dlv_3_replay, your endpoint answered 200$/m,
+    );
     expect(run.stdout).toMatch(/^ {2}replayed {2}message\.bounced +evt_b +delivery dlv_2 -> dlv_2_replay/m);
-    expect(run.stdout).toMatch(/^ {2}skipped {3}phone\.incoming_call .*Incoming-call deliveries cannot be replayed\.$/m);
+    expect(run.stdout).toMatch(
+      /^ {2}skipped {3}phone\.incoming_call .*Incoming-call deliveries cannot be replayed\.$/m,
+    );
     expect(run.stdout).toMatch(/^2 replayed, 0 failed, 1 not replayable\.$/m);
-    expect(requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual(['/api/v1/webhooks/deliveries/dlv_3/replay', '/api/v1/webhooks/deliveries/dlv_2/replay']);
+    expect(requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([
+      '/api/v1/webhooks/deliveries/dlv_3/replay',
+      '/api/v1/webhooks/deliveries/dlv_2/replay',
+    ]);
     expect(requests.every((r) => r.apiKey === API_KEY)).toBe(true);
     expect(requests[0]!.url).toMatch(/success=false/);
     expectNoKeys(run);
@@ -452,17 +578,41 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
 
   it('exits 1 and says why when Inkbox refuses a replay', async () => {
     refuse.add('dlv_3');
-    const run = await runCli(['replay-failed', '--since', new Date(now - 3600_000).toISOString(), '--api-base-url', base, '--json'], { INKBOX_API_KEY: API_KEY });
+    const run = await runCli(
+      ['replay-failed', '--since', new Date(now - 3600_000).toISOString(), '--api-base-url', base, '--json'],
+      { INKBOX_API_KEY: API_KEY },
+    );
     expect(run.code).toBe(1);
-    const result = JSON.parse(run.stdout) as { ok: boolean; replayed: Array<{ deliveryId: string }>; failed: Array<{ deliveryId: string; reason: string }> };
+    const result = JSON.parse(run.stdout) as {
+      ok: boolean;
+      replayed: Array<{ deliveryId: string }>;
+      failed: Array<{ deliveryId: string; reason: string }>;
+    };
     expect(result.ok).toBe(false);
     expect(result.replayed.map((r) => r.deliveryId)).toEqual(['dlv_2']);
-    expect(result.failed).toEqual([expect.objectContaining({ deliveryId: 'dlv_3', reason: expect.stringMatching(/409.*subscription no longer exists/) })]);
+    expect(result.failed).toEqual([
+      expect.objectContaining({
+        deliveryId: 'dlv_3',
+        reason: expect.stringMatching(/409.*subscription no longer exists/),
+      }),
+    ]);
     expectNoKeys(run);
   });
 
   it('passes --event-type and --limit on', async () => {
-    const run = await runCli(['replay-failed', '--since', '1d', '--event-type', 'message.received', '--limit', '1', '--api-base-url', base, '--api-key', API_KEY]);
+    const run = await runCli([
+      'replay-failed',
+      '--since',
+      '1d',
+      '--event-type',
+      'message.received',
+      '--limit',
+      '1',
+      '--api-base-url',
+      base,
+      '--api-key',
+      API_KEY,
+    ]);
     expect(run.code).toBe(0);
     expect(requests[0]!.url).toMatch(/event_type=message\.received/);
     expect(requests.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -475,7 +625,9 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
     });
     const port = await listen(strict);
     try {
-      const run = await runCli(['replay-failed', '--since', '1h', '--api-base-url', `http://127.0.0.1:${port}`], { INKBOX_API_KEY: API_KEY });
+      const run = await runCli(['replay-failed', '--since', '1h', '--api-base-url', `http://127.0.0.1:${port}`], {
+        INKBOX_API_KEY: API_KEY,
+      });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/status 401.*Invalid API key/);
       expectNoKeys(run);
@@ -488,7 +640,9 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
     const probe = createServer();
     const port = await listen(probe);
     await close(probe);
-    const run = await runCli(['replay-failed', '--since', '1h', '--api-base-url', `http://127.0.0.1:${port}`], { INKBOX_API_KEY: API_KEY });
+    const run = await runCli(['replay-failed', '--since', '1h', '--api-base-url', `http://127.0.0.1:${port}`], {
+      INKBOX_API_KEY: API_KEY,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/connection refused.*check --api-base-url \(or INKBOX_API_BASE_URL\)/);
     expect(run.stderr).not.toMatch(/apiBaseUrl/);
@@ -501,7 +655,9 @@ describe('nestjs-inkbox replay-failed, against a local stand-in for the Inkbox A
     const noSince = await runCli(['replay-failed', '--api-base-url', base], { INKBOX_API_KEY: API_KEY });
     expect(noSince.code).toBe(2);
     expect(noSince.stderr).toMatch(/--since is required/);
-    const badSince = await runCli(['replay-failed', '--since', 'yesterday', '--api-base-url', base], { INKBOX_API_KEY: API_KEY });
+    const badSince = await runCli(['replay-failed', '--since', 'yesterday', '--api-base-url', base], {
+      INKBOX_API_KEY: API_KEY,
+    });
     expect(badSince.code).toBe(2);
     expect(badSince.stderr).toMatch(/--since must be a duration back from now \(90s, 30m, 6h, 2d, 1w\)/);
     expect(requests).toHaveLength(0);

@@ -63,8 +63,18 @@ function expectedHandlers(type: InkboxEventType): string[] {
 /** One field per family whose absence or wrong type must be named in the 400. */
 const BROKEN: Array<[InkboxEventType, string[], unknown, RegExp]> = [
   ['message.received', ['data', 'message', 'from_address'], 42, /^data\.message\.from_address must be a string/],
-  ['text.received', ['data', 'text_message', 'local_phone_number'], undefined, /^data\.text_message\.local_phone_number /],
-  ['text.delivered', ['data', 'text_message', 'recipients'], [{ recipient_phone_number: 5 }], /^data\.text_message\.recipients\.0\.recipient_phone_number /],
+  [
+    'text.received',
+    ['data', 'text_message', 'local_phone_number'],
+    undefined,
+    /^data\.text_message\.local_phone_number /,
+  ],
+  [
+    'text.delivered',
+    ['data', 'text_message', 'recipients'],
+    [{ recipient_phone_number: 5 }],
+    /^data\.text_message\.recipients\.0\.recipient_phone_number /,
+  ],
   ['text.sent', ['data', 'text_message', 'is_read'], 'no', /^data\.text_message\.is_read must be a boolean/],
   ['imessage.received', ['data', 'message', 'service'], undefined, /^data\.message\.service /],
   ['imessage.reaction_received', ['data', 'reaction', 'part_index'], 'first', /^data\.reaction\.part_index /],
@@ -78,7 +88,7 @@ const BROKEN: Array<[InkboxEventType, string[], unknown, RegExp]> = [
 
 function broken(type: InkboxEventType, path: string[], value: unknown): Record<string, unknown> {
   const payload = JSON.parse(JSON.stringify(createInkboxEvent(type))) as Record<string, unknown>;
-  let node = payload as Record<string, unknown>;
+  let node = payload;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
   if (value === undefined) delete node[path[path.length - 1]!];
   else node[path[path.length - 1]!] = value;
@@ -112,14 +122,15 @@ describe.each(['Express', 'Fastify'] as const)('every event family on %s', (adap
     await sendSigned(app, PATH, createInkboxEvent('imessage.reaction_received'));
     await sendSigned(app, PATH, createInkboxEvent('text.delivered'));
     await sendSigned(app, PATH, createInkboxEvent('a2a.task.message'));
-    const byType = (type: string) => log.calls.find((c) => c.handler === type)!.event as unknown as { data: Record<string, any> };
+    const byType = (type: string) =>
+      log.calls.find((c) => c.handler === type)!.event as unknown as { data: Record<string, any> };
     const call = byType('call.ended').data;
-    expect([call.call.constructor.name, call.transcript.constructor.name, call.transcript.entries[0].constructor.name, call.contacts[0].constructor.name]).toEqual([
-      'PhoneCall',
-      'CallTranscript',
-      'WebhookTranscriptEntry',
-      'InkboxContact',
-    ]);
+    expect([
+      call.call.constructor.name,
+      call.transcript.constructor.name,
+      call.transcript.entries[0].constructor.name,
+      call.contacts[0].constructor.name,
+    ]).toEqual(['PhoneCall', 'CallTranscript', 'WebhookTranscriptEntry', 'InkboxContact']);
     expect(byType('imessage.reaction_received').data.reaction.constructor.name).toBe('IMessageReaction');
     expect(byType('imessage.reaction_received').data.message).toBeNull();
     expect(byType('text.delivered').data.text_message.recipients[0].constructor.name).toBe('TextMessageRecipient');
@@ -148,6 +159,11 @@ describe('family patterns', () => {
     const all = Object.values(INKBOX_EVENT_FAMILIES).flat();
     expect([...all].sort()).toEqual([...INKBOX_EVENT_TYPES].sort());
     expect(INKBOX_EVENT_FAMILIES['call.*']).toEqual(['call.ended']);
-    expect(INKBOX_EVENT_FAMILIES['a2a.*']).toEqual(['a2a.task.created', 'a2a.task.message', 'a2a.task.canceled', 'a2a.sent_task.updated']);
+    expect(INKBOX_EVENT_FAMILIES['a2a.*']).toEqual([
+      'a2a.task.created',
+      'a2a.task.message',
+      'a2a.task.canceled',
+      'a2a.sent_task.updated',
+    ]);
   });
 });

@@ -27,7 +27,10 @@ const fixture = (dir: string) => readFileSync(join(FIXTURES, dir, 'phone_incomin
 /** What the deciding method does for the next calls; the test sets it. */
 @Injectable()
 class Switchboard {
-  decide: (call: PhoneIncomingCallEvent) => unknown = () => ({ action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' });
+  decide: (call: PhoneIncomingCallEvent) => unknown = () => ({
+    action: 'answer',
+    client_websocket_url: 'wss://agent.example.com/calls',
+  });
   readonly seen: Array<{ call: PhoneIncomingCallEvent; context: InkboxIncomingCallContext }> = [];
 }
 
@@ -57,20 +60,27 @@ interface Setup {
 
 function appModule({ deciders = [CallDecider], inkbox = {} }: Setup = {}) {
   @Module({
-    imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...inkbox } as InkboxModuleOptions)],
+    imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...inkbox })],
     providers: [Switchboard, CallLog, MailHandlers, FamilyHandlers, EverythingHandler, ...deciders],
   })
   class AppModule {}
   return AppModule;
 }
 
-async function start(adapter: 'Express' | 'Fastify', setup: Setup = {}, logger: CapturingLogger | false = false): Promise<INestApplication> {
+async function start(
+  adapter: 'Express' | 'Fastify',
+  setup: Setup = {},
+  logger: CapturingLogger | false = false,
+): Promise<INestApplication> {
   if (adapter === 'Express') {
     const app = await NestFactory.create(appModule(setup), { logger, abortOnError: false });
     await app.init();
     return app;
   }
-  const app = await NestFactory.create<NestFastifyApplication>(appModule(setup), new FastifyAdapter(), { logger, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule(setup), new FastifyAdapter(), {
+    logger,
+    abortOnError: false,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
@@ -96,20 +106,26 @@ describe.each(['Express', 'Fastify'] as const)('incoming-call webhook on %s', (a
     logger.lines.length = 0;
   });
 
-  it.each(['current', '2026-05-17'])("Inkbox's %s fixture reaches the deciding method as a PhoneIncomingCallEvent, whose answer is the 200 body", async (dir) => {
-    const bytes = fixture(dir);
-    const res = await sendSigned(app, PATH, bytes);
-    expect([res.status, res.body]).toEqual([200, { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' }]);
-    expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(board.seen).toHaveLength(1);
-    const { call, context } = board.seen[0]!;
-    expect(call).toBeInstanceOf(PhoneIncomingCallEvent);
-    expect(JSON.parse(JSON.stringify(call))).toEqual(JSON.parse(bytes));
-    expect(call.rate_limit?.minutes_remaining).toBe(287.5);
-    expect(context.requestId).toEqual(expect.any(String));
-    // a synchronous control request: never an event for '*' or typed handlers
-    expect(log.calls).toHaveLength(0);
-  });
+  it.each(['current', '2026-05-17'])(
+    "Inkbox's %s fixture reaches the deciding method as a PhoneIncomingCallEvent, whose answer is the 200 body",
+    async (dir) => {
+      const bytes = fixture(dir);
+      const res = await sendSigned(app, PATH, bytes);
+      expect([res.status, res.body]).toEqual([
+        200,
+        { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' },
+      ]);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(board.seen).toHaveLength(1);
+      const { call, context } = board.seen[0]!;
+      expect(call).toBeInstanceOf(PhoneIncomingCallEvent);
+      expect(JSON.parse(JSON.stringify(call))).toEqual(JSON.parse(bytes));
+      expect(call.rate_limit?.minutes_remaining).toBe(287.5);
+      expect(context.requestId).toEqual(expect.any(String));
+      // a synchronous control request: never an event for '*' or typed handlers
+      expect(log.calls).toHaveLength(0);
+    },
+  );
 
   it('answers a reject, and an answer without a URL, as decided (sync or async)', async () => {
     board.decide = () => ({ action: 'reject' });
@@ -128,7 +144,9 @@ describe.each(['Express', 'Fastify'] as const)('incoming-call webhook on %s', (a
     const call = createInkboxEvent('phone.incoming_call', { remote_phone_number: '+15555550123' });
     const res = await sendSigned(app, PATH, call);
     expect([res.status, res.body]).toEqual([200, { action: 'reject' }]);
-    expect(logger.text()).toMatch(new RegExp(`Rejected call ${call.id} \\(request [^)]+\\): CallDecider\\.decide threw: calendar unreachable`));
+    expect(logger.text()).toMatch(
+      new RegExp(`Rejected call ${call.id} \\(request [^)]+\\): CallDecider\\.decide threw: calendar unreachable`),
+    );
     expect(logger.text()).not.toContain('+15555550123');
   });
 
@@ -166,7 +184,12 @@ describe.each(['Express', 'Fastify'] as const)('incoming-call webhook on %s', (a
     body.use_inkbox_tts = 'yes';
     const res = await sendSigned(app, PATH, body);
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^remote_phone_number /), expect.stringMatching(/^use_inkbox_tts /)]));
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^remote_phone_number /),
+        expect.stringMatching(/^use_inkbox_tts /),
+      ]),
+    );
     expect(board.seen).toHaveLength(0);
   });
 
@@ -178,8 +201,16 @@ describe.each(['Express', 'Fastify'] as const)('incoming-call webhook on %s', (a
   });
 
   it('deliverInkboxEvent sends phone.incoming_call to the incoming-call route and returns the decision', async () => {
-    const res = await deliverInkboxEvent(app, 'phone.incoming_call', { local_phone_number: '+15555550100' }, { signingKey: SIGNING_KEY });
-    expect([res.status, res.body]).toEqual([200, { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' }]);
+    const res = await deliverInkboxEvent(
+      app,
+      'phone.incoming_call',
+      { local_phone_number: '+15555550100' },
+      { signingKey: SIGNING_KEY },
+    );
+    expect([res.status, res.body]).toEqual([
+      200,
+      { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' },
+    ]);
     expect(board.seen[0]!.call.local_phone_number).toBe('+15555550100');
   });
 
@@ -210,13 +241,20 @@ describe('incoming-call webhook: setup', () => {
   });
 
   it('incomingCallPath moves the route; the global prefix applies', async () => {
-    const app = await NestFactory.create(appModule({ inkbox: { incomingCallPath: '/voice/inbound/' } }), { logger: false });
+    const app = await NestFactory.create(appModule({ inkbox: { incomingCallPath: '/voice/inbound/' } }), {
+      logger: false,
+    });
     app.setGlobalPrefix('api');
     await app.init();
     try {
       const res = await sendSigned(app, '/api/voice/inbound', createInkboxEvent('phone.incoming_call'));
-      expect([res.status, res.body]).toEqual([200, { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' }]);
-      expect((await sendSigned(app, '/api/inkbox/incoming-call', createInkboxEvent('phone.incoming_call'))).status).toBe(404);
+      expect([res.status, res.body]).toEqual([
+        200,
+        { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' },
+      ]);
+      expect(
+        (await sendSigned(app, '/api/inkbox/incoming-call', createInkboxEvent('phone.incoming_call'))).status,
+      ).toBe(404);
       // the app's own routes keep their parsing
       expect((await request(app.getHttpServer()).post('/api/voice/other').send({ a: 1 })).status).toBe(404);
     } finally {
@@ -226,7 +264,12 @@ describe('incoming-call webhook: setup', () => {
 
   it('forRootAsync takes incomingCallPath beside the factory, and refuses it from inside', async () => {
     @Module({
-      imports: [InkboxModule.forRootAsync({ incomingCallPath: 'calls/decide', useFactory: () => ({ signingKey: SIGNING_KEY, incomingCall: { timeoutMs: 1000 } }) })],
+      imports: [
+        InkboxModule.forRootAsync({
+          incomingCallPath: 'calls/decide',
+          useFactory: () => ({ signingKey: SIGNING_KEY, incomingCall: { timeoutMs: 1000 } }),
+        }),
+      ],
       providers: [Switchboard, CallDecider],
     })
     class AsyncModule {}
@@ -234,16 +277,29 @@ describe('incoming-call webhook: setup', () => {
     await app.init();
     try {
       const res = await sendSigned(app, '/calls/decide', createInkboxEvent('phone.incoming_call'));
-      expect([res.status, res.body]).toEqual([200, { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' }]);
+      expect([res.status, res.body]).toEqual([
+        200,
+        { action: 'answer', client_websocket_url: 'wss://agent.example.com/calls' },
+      ]);
     } finally {
       await app.close();
     }
-    @Module({ imports: [InkboxModule.forRootAsync({ useFactory: () => ({ signingKey: SIGNING_KEY, incomingCallPath: 'x' }) as InkboxModuleOptions })] })
+    @Module({
+      imports: [
+        InkboxModule.forRootAsync({
+          useFactory: () => ({ signingKey: SIGNING_KEY, incomingCallPath: 'x' }) as InkboxModuleOptions,
+        }),
+      ],
+    })
     class Misplaced {}
-    await expect(NestFactory.create(Misplaced, { logger: false, abortOnError: false })).rejects.toThrow(/incomingCallPath .* beside|next to useFactory/);
+    await expect(NestFactory.create(Misplaced, { logger: false, abortOnError: false })).rejects.toThrow(
+      /incomingCallPath .* beside|next to useFactory/,
+    );
   });
 
   it('refuses incomingCall.timeoutMs that is not a positive whole number', async () => {
-    await expect(start('Express', { inkbox: { incomingCall: { timeoutMs: 0 } } })).rejects.toThrow(/incomingCall\.timeoutMs/);
+    await expect(start('Express', { inkbox: { incomingCall: { timeoutMs: 0 } } })).rejects.toThrow(
+      /incomingCall\.timeoutMs/,
+    );
   });
 });

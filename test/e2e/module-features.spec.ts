@@ -72,7 +72,9 @@ describe('forRootAsync', () => {
       const event = createInkboxEvent('message.bounced');
       const res = await sendSigned(app, '/hooks/mail', event);
       expect(res.body).toEqual({ outcome: 'processed' });
-      expect(app.get(Seen).events.map(([h, e]) => [h, e.id, e.constructor.name])).toEqual([['BounceHandler', event.id, 'MessageBouncedEvent']]);
+      expect(app.get(Seen).events.map(([h, e]) => [h, e.id, e.constructor.name])).toEqual([
+        ['BounceHandler', event.id, 'MessageBouncedEvent'],
+      ]);
     } finally {
       await app.close();
     }
@@ -88,9 +90,12 @@ describe('forRootAsync', () => {
     @Module({ providers: [InkboxConfig], exports: [InkboxConfig] })
     class ConfigHolder {}
 
-    @Module({ imports: [InkboxModule.forRootAsync({ useClass: InkboxConfig }), ], providers: [Seen, BounceHandler] })
+    @Module({ imports: [InkboxModule.forRootAsync({ useClass: InkboxConfig })], providers: [Seen, BounceHandler] })
     class WithClass {}
-    @Module({ imports: [InkboxModule.forRootAsync({ imports: [ConfigHolder], useExisting: InkboxConfig })], providers: [Seen, BounceHandler] })
+    @Module({
+      imports: [InkboxModule.forRootAsync({ imports: [ConfigHolder], useExisting: InkboxConfig })],
+      providers: [Seen, BounceHandler],
+    })
     class WithExisting {}
 
     for (const module of [WithClass, WithExisting]) {
@@ -106,7 +111,13 @@ describe('forRootAsync', () => {
   });
 
   it('a factory that returns webhookPath is refused with a message saying where it belongs', async () => {
-    @Module({ imports: [InkboxModule.forRootAsync({ useFactory: () => ({ signingKey: SIGNING_KEY, webhookPath: 'x' }) as InkboxModuleOptions })] })
+    @Module({
+      imports: [
+        InkboxModule.forRootAsync({
+          useFactory: () => ({ signingKey: SIGNING_KEY, webhookPath: 'x' }) as InkboxModuleOptions,
+        }),
+      ],
+    })
     class AppModule {}
     await expect(start(AppModule)).rejects.toThrow(/pass them next to useFactory/);
   });
@@ -130,7 +141,9 @@ describe('option validation', () => {
   });
 
   it('refuses a webhook path that is empty', () => {
-    expect(() => InkboxModule.forRoot({ signingKey: 'k', webhookPath: '/' })).toThrow(/webhookPath must be a non-empty path/);
+    expect(() => InkboxModule.forRoot({ signingKey: 'k', webhookPath: '/' })).toThrow(
+      /webhookPath must be a non-empty path/,
+    );
   });
 });
 
@@ -198,11 +211,17 @@ describe('guard + interceptor on a route of your own', () => {
         return { type: event.event_type };
       }
     }
-    @Module({ imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY })], controllers: [TenantController], providers: [TenantGuard] })
+    @Module({
+      imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY })],
+      controllers: [TenantController],
+      providers: [TenantGuard],
+    })
     class TenantModule {}
     const app = await start(TenantModule, { rawBody: true });
     try {
-      expect((await sendSigned(app, '/tenant', createInkboxEvent('message.sent'), { key: 'whsec_tenant' })).body).toEqual({ type: 'message.sent' });
+      expect(
+        (await sendSigned(app, '/tenant', createInkboxEvent('message.sent'), { key: 'whsec_tenant' })).body,
+      ).toEqual({ type: 'message.sent' });
       expect((await sendSigned(app, '/tenant', createInkboxEvent('message.sent'))).status).toBe(401);
     } finally {
       await app.close();
@@ -254,7 +273,10 @@ describe('event-emitter bridge (emitEvents: true)', () => {
     }
   }
   @Module({
-    imports: [EventEmitterModule.forRoot({ wildcard: true }), InkboxModule.forRoot({ signingKey: SIGNING_KEY, emitEvents: true })],
+    imports: [
+      EventEmitterModule.forRoot({ wildcard: true }),
+      InkboxModule.forRoot({ signingKey: SIGNING_KEY, emitEvents: true }),
+    ],
     providers: [Listener],
   })
   class AppModule {}
@@ -263,7 +285,9 @@ describe('event-emitter bridge (emitEvents: true)', () => {
     const app = await start(AppModule);
     try {
       const listener = app.get(Listener);
-      expect((await sendSigned(app, PATH, createInkboxEvent('message.delivered'))).body).toEqual({ outcome: 'processed' });
+      expect((await sendSigned(app, PATH, createInkboxEvent('message.delivered'))).body).toEqual({
+        outcome: 'processed',
+      });
       expect(listener.got).toEqual(['message.delivered']);
       listener.fail = true;
       const res = await sendSigned(app, PATH, createInkboxEvent('message.failed'));
@@ -275,7 +299,12 @@ describe('event-emitter bridge (emitEvents: true)', () => {
   });
 
   it('answers ignored when neither a handler nor a listener takes the event', async () => {
-    @Module({ imports: [EventEmitterModule.forRoot({ wildcard: true }), InkboxModule.forRoot({ signingKey: SIGNING_KEY, emitEvents: true })] })
+    @Module({
+      imports: [
+        EventEmitterModule.forRoot({ wildcard: true }),
+        InkboxModule.forRoot({ signingKey: SIGNING_KEY, emitEvents: true }),
+      ],
+    })
     class Quiet {}
     const app = await start(Quiet);
     try {
@@ -309,7 +338,9 @@ describe('isGlobal', () => {
     const app = await start(AppModule, { rawBody: true });
     try {
       expect((await sendSigned(app, '/g', createInkboxEvent('message.sent'))).status).toBe(201);
-      expect((await request(app.getHttpServer()).post('/g').set('Content-Type', 'application/json').send('{}')).status).toBe(400);
+      expect(
+        (await request(app.getHttpServer()).post('/g').set('Content-Type', 'application/json').send('{}')).status,
+      ).toBe(400);
     } finally {
       await app.close();
     }
@@ -330,7 +361,9 @@ describe('other routes whose path ends like the webhook route', () => {
   it('keep their parsed JSON and form bodies', async () => {
     const app = await start(AppModule);
     try {
-      const json = await request(app.getHttpServer()).post('/partner/inkbox/webhooks').send({ a: 1, b: ['x'] });
+      const json = await request(app.getHttpServer())
+        .post('/partner/inkbox/webhooks')
+        .send({ a: 1, b: ['x'] });
       expect([json.status, json.body]).toEqual([201, { body: { a: 1, b: ['x'] } }]);
       const form = await request(app.getHttpServer()).post('/partner/inkbox/webhooks').type('form').send('a=1&b=two');
       expect([form.status, form.body]).toEqual([201, { body: { a: '1', b: 'two' } }]);

@@ -23,7 +23,10 @@ const setups: Setup[] = [
   {
     name: "useBodyParser('json', { limit: '10kb' })",
     path: '/inkbox/webhooks',
-    make: () => createApp({}, { bodyParser: false }, (app) => (app as never as { useBodyParser: (t: string, o: object) => void }).useBodyParser('json', { limit: '10kb' })),
+    make: () =>
+      createApp({}, { bodyParser: false }, (app) =>
+        (app as never as { useBodyParser: (t: string, o: object) => void }).useBodyParser('json', { limit: '10kb' }),
+      ),
   },
   {
     name: 'global prefix + URI versioning',
@@ -38,7 +41,9 @@ const setups: Setup[] = [
     name: 'Fastify adapter, global prefix',
     path: '/api/inkbox/webhooks',
     make: async () => {
-      const app = await NestFactory.create<NestFastifyApplication>(buildAppModule(), new FastifyAdapter(), { logger: false });
+      const app = await NestFactory.create<NestFastifyApplication>(buildAppModule(), new FastifyAdapter(), {
+        logger: false,
+      });
       app.setGlobalPrefix('api');
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
@@ -69,7 +74,7 @@ describe.each(setups)('webhook receiver — $name', ({ path, make, name }) => {
   beforeEach(() => log.reset());
 
   it.each(INKBOX_EVENT_TYPES)('delivers %s to its typed handlers as the right class', async (type) => {
-    const payload = createInkboxEvent(type, { marker: `sent as ${type}` } as never);
+    const payload = createInkboxEvent(type, { marker: `sent as ${type}` });
     const res = await sendSigned(app, path, payload);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ outcome: 'processed' });
@@ -104,7 +109,9 @@ describe.each(setups)('webhook receiver — $name', ({ path, make, name }) => {
 
 describe('webhook receiver — version option', () => {
   it('VERSION_NEUTRAL keeps the route unversioned under URI versioning', async () => {
-    const app = await createApp({ inkbox: { version: VERSION_NEUTRAL } }, {}, (a) => a.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' }));
+    const app = await createApp({ inkbox: { version: VERSION_NEUTRAL } }, {}, (a) =>
+      a.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' }),
+    );
     try {
       const res = await sendSigned(app, '/inkbox/webhooks', createInkboxEvent('message.sent'));
       expect(res.status).toBe(200);

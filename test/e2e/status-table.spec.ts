@@ -35,7 +35,8 @@ describe('status table', () => {
     for (const [k, v] of Object.entries(headers)) if (v !== undefined) req = req.set(k, v);
     return req.send(body);
   }
-  const signed = (body: unknown = createInkboxEvent('message.bounced')) => signInkboxWebhook(body, { signingKey: SIGNING_KEY });
+  const signed = (body: unknown = createInkboxEvent('message.bounced')) =>
+    signInkboxWebhook(body, { signingKey: SIGNING_KEY });
 
   it('200 processed: every handler ran and succeeded', async () => {
     const res = await sendSigned(app, PATH, createInkboxEvent('message.bounced'));
@@ -56,9 +57,21 @@ describe('status table', () => {
       ['no X-Inkbox-Request-ID', (h) => ({ ...h, 'X-Inkbox-Request-ID': undefined }), /Request-ID header is missing/],
       ['no X-Inkbox-Timestamp', (h) => ({ ...h, 'X-Inkbox-Timestamp': undefined }), /Timestamp header is missing/],
       ['no X-Inkbox-Signature', (h) => ({ ...h, 'X-Inkbox-Signature': undefined }), /Signature header is missing/],
-      ['timestamp in milliseconds with a fraction', (h) => ({ ...h, 'X-Inkbox-Timestamp': '1700000000.25' }), /whole seconds/],
-      ['signature without sha256=', (h) => ({ ...h, 'X-Inkbox-Signature': h['X-Inkbox-Signature']!.slice(7) }), /sha256=<64 hex digits>/],
-      ['signature truncated', (h) => ({ ...h, 'X-Inkbox-Signature': h['X-Inkbox-Signature']!.slice(0, 40) }), /sha256=<64 hex digits>/],
+      [
+        'timestamp in milliseconds with a fraction',
+        (h) => ({ ...h, 'X-Inkbox-Timestamp': '1700000000.25' }),
+        /whole seconds/,
+      ],
+      [
+        'signature without sha256=',
+        (h) => ({ ...h, 'X-Inkbox-Signature': h['X-Inkbox-Signature']!.slice(7) }),
+        /sha256=<64 hex digits>/,
+      ],
+      [
+        'signature truncated',
+        (h) => ({ ...h, 'X-Inkbox-Signature': h['X-Inkbox-Signature']!.slice(0, 40) }),
+        /sha256=<64 hex digits>/,
+      ],
     ];
     it.each(cases)('%s', async (_name, change, message) => {
       const s = signed();
@@ -72,14 +85,20 @@ describe('status table', () => {
 
   describe('401: stale timestamp or no matching key, saying which', () => {
     it('timestamp 10 minutes old', async () => {
-      const s = signInkboxWebhook(createInkboxEvent('message.failed'), { signingKey: SIGNING_KEY, timestamp: Math.floor(Date.now() / 1000) - 600 });
+      const s = signInkboxWebhook(createInkboxEvent('message.failed'), {
+        signingKey: SIGNING_KEY,
+        timestamp: Math.floor(Date.now() / 1000) - 600,
+      });
       const res = await raw(s.headers, s.body);
       expect(res.status).toBe(401);
       expect(res.body.message).toMatch(/is 10 min \(\d+ s\) old, more than the 300 s allowed/);
       expect(log.calls).toHaveLength(0);
     });
     it('timestamp 10 minutes ahead', async () => {
-      const s = signInkboxWebhook(createInkboxEvent('message.failed'), { signingKey: SIGNING_KEY, timestamp: Math.floor(Date.now() / 1000) + 600 });
+      const s = signInkboxWebhook(createInkboxEvent('message.failed'), {
+        signingKey: SIGNING_KEY,
+        timestamp: Math.floor(Date.now() / 1000) + 600,
+      });
       const res = await raw(s.headers, s.body);
       expect(res.status).toBe(401);
       expect(res.body.message).toMatch(/in the future/);
@@ -100,26 +119,36 @@ describe('status table', () => {
   });
 
   describe('415: Content-Type not JSON', () => {
-    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])('%s', async (type) => {
-      const s = signed();
-      const res = await raw({ ...s.headers, 'Content-Type': type }, s.body);
-      expect(res.status).toBe(415);
-      expect(res.body.message).toMatch(/Content-Type must be application\/json/);
-      expect(log.calls).toHaveLength(0);
-    });
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])(
+      '%s',
+      async (type) => {
+        const s = signed();
+        const res = await raw({ ...s.headers, 'Content-Type': type }, s.body);
+        expect(res.status).toBe(415);
+        expect(res.body.message).toMatch(/Content-Type must be application\/json/);
+        expect(log.calls).toHaveLength(0);
+      },
+    );
     it('missing Content-Type', async () => {
       const s = signed();
       const res = await request(app.getHttpServer())
         .post(PATH)
-        .set({ 'X-Inkbox-Request-ID': s.headers['X-Inkbox-Request-ID'], 'X-Inkbox-Timestamp': s.headers['X-Inkbox-Timestamp'], 'X-Inkbox-Signature': s.headers['X-Inkbox-Signature'] })
+        .set({
+          'X-Inkbox-Request-ID': s.headers['X-Inkbox-Request-ID'],
+          'X-Inkbox-Timestamp': s.headers['X-Inkbox-Timestamp'],
+          'X-Inkbox-Signature': s.headers['X-Inkbox-Signature'],
+        })
         .send(Buffer.from(s.body));
       expect(res.status).toBe(415);
     });
-    it.each(['application/json; charset=utf-8', 'APPLICATION/JSON', 'application/vnd.inkbox+json'])('accepts %s', async (type) => {
-      const s = signed();
-      const res = await raw({ ...s.headers, 'Content-Type': type }, s.body);
-      expect(res.status).toBe(200);
-    });
+    it.each(['application/json; charset=utf-8', 'APPLICATION/JSON', 'application/vnd.inkbox+json'])(
+      'accepts %s',
+      async (type) => {
+        const s = signed();
+        const res = await raw({ ...s.headers, 'Content-Type': type }, s.body);
+        expect(res.status).toBe(200);
+      },
+    );
   });
 
   describe('400: body not JSON, or envelope/DTO invalid, listing the fields', () => {
@@ -140,14 +169,25 @@ describe('status table', () => {
     it('envelope fields missing', async () => {
       const res = await sendSigned(app, PATH, { hello: 'world' });
       expect(res.status).toBe(400);
-      expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^event_type/), expect.stringMatching(/^timestamp/), expect.stringMatching(/^data/)]));
+      expect(res.body.message).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^event_type/),
+          expect.stringMatching(/^timestamp/),
+          expect.stringMatching(/^data/),
+        ]),
+      );
     });
     it('nested DTO fields wrong', async () => {
-      const event = createInkboxEvent('message.bounced', { data: { message: { from_address: 42 as never, to_addresses: 'x' as never } } });
+      const event = createInkboxEvent('message.bounced', {
+        data: { message: { from_address: 42 as never, to_addresses: 'x' as never } },
+      });
       const res = await sendSigned(app, PATH, event);
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual(
-        expect.arrayContaining(['data.message.from_address must be a string', 'data.message.to_addresses must be an array']),
+        expect.arrayContaining([
+          'data.message.from_address must be a string',
+          'data.message.to_addresses must be an array',
+        ]),
       );
       expect(log.calls).toHaveLength(0);
     });
@@ -162,13 +202,25 @@ describe('status table', () => {
       expect(log.calls).toHaveLength(0);
     });
     it('streamed without Content-Length (chunked)', async () => {
-      const s = signInkboxWebhook(createInkboxEvent('message.received', { data: { message: { body: 'y'.repeat(9000) } } }), { signingKey: SIGNING_KEY });
+      const s = signInkboxWebhook(
+        createInkboxEvent('message.received', { data: { message: { body: 'y'.repeat(9000) } } }),
+        { signingKey: SIGNING_KEY },
+      );
       const { port } = await listen(app);
       const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: PATH, method: 'POST', headers: { ...s.headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: PATH,
+            method: 'POST',
+            headers: { ...s.headers, 'Transfer-Encoding': 'chunked' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        );
         req.on('error', reject);
         for (let i = 0; i < s.body.length; i += 1000) req.write(s.body.slice(i, i + 1000));
         req.end();
@@ -185,7 +237,11 @@ describe('status table', () => {
     expect(res.status).toBe(500);
     expect(res.body.message).toMatch(/MailHandlers\.onBounced failed/);
     expect(log.names()).toEqual(['any', 'bounced', 'outcome']);
-    expect(logger.text()).toMatch(new RegExp(`error \\[InkboxWebhook\\] Handler MailHandlers\\.onBounced failed for message\\.bounced event ${event.id}`));
+    expect(logger.text()).toMatch(
+      new RegExp(
+        `error \\[InkboxWebhook\\] Handler MailHandlers\\.onBounced failed for message\\.bounced event ${event.id}`,
+      ),
+    );
     // Inkbox retries: only the failed handler runs again
     log.reset();
     const retry = await sendSigned(app, PATH, event);
@@ -222,10 +278,16 @@ describe('200 ignored', () => {
     try {
       const known = await sendSigned(app, PATH, createInkboxEvent('message.sent'));
       expect([known.status, known.body]).toEqual([200, { outcome: 'ignored' }]);
-      const unknown = await sendSigned(app, PATH, { event_type: 'fax.received', timestamp: new Date().toISOString(), data: {} });
+      const unknown = await sendSigned(app, PATH, {
+        event_type: 'fax.received',
+        timestamp: new Date().toISOString(),
+        data: {},
+      });
       expect([unknown.status, unknown.body]).toEqual([200, { outcome: 'ignored' }]);
       expect(app.get(BounceOnly).calls).toBe(0);
-      expect((await sendSigned(app, PATH, createInkboxEvent('message.bounced'))).body).toEqual({ outcome: 'processed' });
+      expect((await sendSigned(app, PATH, createInkboxEvent('message.bounced'))).body).toEqual({
+        outcome: 'processed',
+      });
       expect(app.get(BounceOnly).calls).toBe(1);
     } finally {
       await app.close();
@@ -238,7 +300,9 @@ describe('misconfiguration and raw body unobtainable', () => {
   class NoKeyModule {}
 
   it('refuses to start without a signing key, naming the option', async () => {
-    await expect(NestFactory.create(NoKeyModule, { logger: false, abortOnError: false })).rejects.toThrow(/signingKey option is required/);
+    await expect(NestFactory.create(NoKeyModule, { logger: false, abortOnError: false })).rejects.toThrow(
+      /signingKey option is required/,
+    );
   });
 
   it('answers 500 at once when a parser mounted before Nest consumed the stream', async () => {
@@ -262,7 +326,9 @@ describe('status table on the Fastify adapter', () => {
   let app: INestApplication;
   let log: CallLog;
   beforeAll(async () => {
-    app = await NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 4096 } }), new FastifyAdapter(), { logger: false });
+    app = await NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 4096 } }), new FastifyAdapter(), {
+      logger: false,
+    });
     await app.init();
     await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
     log = app.get(CallLog);
@@ -296,14 +362,25 @@ describe('status table on the Fastify adapter', () => {
 
   it("refuses to start when maxBodyBytes is above Fastify's bodyLimit, saying what to set", async () => {
     await expect(
-      NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 3 * 1024 * 1024 } }), new FastifyAdapter(), { logger: false, abortOnError: false }).then((a) => a.init()),
+      NestFactory.create(buildAppModule({ inkbox: { maxBodyBytes: 3 * 1024 * 1024 } }), new FastifyAdapter(), {
+        logger: false,
+        abortOnError: false,
+      }).then((a) => a.init()),
     ).rejects.toThrow(/new FastifyAdapter\(\{ bodyLimit: 3145728 \}\)/);
   });
 
   it('413 over maxBodyBytes, 400 for an invalid event', async () => {
-    const big = await sendSigned(app, PATH, createInkboxEvent('message.received', { data: { message: { body: 'x'.repeat(5000) } } }));
+    const big = await sendSigned(
+      app,
+      PATH,
+      createInkboxEvent('message.received', { data: { message: { body: 'x'.repeat(5000) } } }),
+    );
     expect([big.status, big.body.message]).toEqual([413, 'The webhook body is larger than maxBodyBytes (4096 bytes).']);
-    const invalid = await sendSigned(app, PATH, createInkboxEvent('message.sent', { data: { message: { has_attachments: 'no' as never } } }));
+    const invalid = await sendSigned(
+      app,
+      PATH,
+      createInkboxEvent('message.sent', { data: { message: { has_attachments: 'no' as never } } }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.message).toEqual(['data.message.has_attachments must be a boolean value']);
     expect(log.calls).toHaveLength(0);

@@ -64,14 +64,34 @@ interface Case {
   message?: RegExp;
 }
 
-const sig = (body: string, requestId: string, ts: string, key = SIGNING_KEY) => computeInkboxSignature(key, requestId, ts, body);
+const sig = (body: string, requestId: string, ts: string, key = SIGNING_KEY) =>
+  computeInkboxSignature(key, requestId, ts, body);
 
 const CASES: Case[] = [
   // ---- signature headers missing or malformed → 400
-  { name: 'no X-Inkbox headers at all', status: 400, make: () => build({ body: validEvent(), requestId: null, timestamp: null, signature: null }) },
-  { name: 'request id missing', status: 400, make: () => build({ body: validEvent(), requestId: null }), message: /Request-ID/ },
-  { name: 'timestamp missing', status: 400, make: () => build({ body: validEvent(), timestamp: null }), message: /Timestamp/ },
-  { name: 'signature missing', status: 400, make: () => build({ body: validEvent(), signature: null }), message: /Signature/ },
+  {
+    name: 'no X-Inkbox headers at all',
+    status: 400,
+    make: () => build({ body: validEvent(), requestId: null, timestamp: null, signature: null }),
+  },
+  {
+    name: 'request id missing',
+    status: 400,
+    make: () => build({ body: validEvent(), requestId: null }),
+    message: /Request-ID/,
+  },
+  {
+    name: 'timestamp missing',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: null }),
+    message: /Timestamp/,
+  },
+  {
+    name: 'signature missing',
+    status: 400,
+    make: () => build({ body: validEvent(), signature: null }),
+    message: /Signature/,
+  },
   { name: 'request id empty', status: 400, make: () => build({ body: validEvent(), requestId: '' }) },
   { name: 'timestamp empty', status: 400, make: () => build({ body: validEvent(), timestamp: '' }) },
   { name: 'signature empty', status: 400, make: () => build({ body: validEvent(), signature: '' }) },
@@ -80,7 +100,11 @@ const CASES: Case[] = [
     status: 400,
     make: () => build({ body: validEvent(), extra: [['X-Inkbox-Request-ID', 'second-id']] }),
   },
-  { name: 'timestamp given twice', status: 400, make: () => build({ body: validEvent(), extra: [['X-Inkbox-Timestamp', String(now())]] }) },
+  {
+    name: 'timestamp given twice',
+    status: 400,
+    make: () => build({ body: validEvent(), extra: [['X-Inkbox-Timestamp', String(now())]] }),
+  },
   {
     name: 'signature given twice (the right one and another)',
     status: 400,
@@ -96,25 +120,82 @@ const CASES: Case[] = [
       return build({ body, requestId: 'rid-dup', timestamp: ts, signature: s, extra: [['X-Inkbox-Signature', s]] });
     },
   },
-  { name: 'request id of 300 characters', status: 400, make: () => build({ body: validEvent(), requestId: 'r'.repeat(300) }) },
+  {
+    name: 'request id of 300 characters',
+    status: 400,
+    make: () => build({ body: validEvent(), requestId: 'r'.repeat(300) }),
+  },
   { name: 'request id with a space', status: 400, make: () => build({ body: validEvent(), requestId: 'req 1' }) },
-  { name: 'request id with a Latin-1 byte', status: 400, make: () => build({ body: validEvent(), requestId: Buffer.from([0x72, 0xe9, 0x71]) }) },
-  { name: 'request id with invalid UTF-8 bytes', status: 400, make: () => build({ body: validEvent(), requestId: Buffer.from([0xc3, 0x28, 0xff, 0xfe]) }) },
-  { name: 'signature header of 8 KB', status: 400, make: () => build({ body: validEvent(), signature: `sha256=${'a'.repeat(8 * 1024)}` }) },
-  { name: 'timestamp of 4 000 digits', status: 400, make: () => build({ body: validEvent(), timestamp: '9'.repeat(4000) }) },
-  { name: 'timestamp not numeric', status: 400, make: () => build({ body: validEvent(), timestamp: 'yesterday' }), message: /whole seconds/ },
-  { name: 'timestamp with a fraction', status: 400, make: () => build({ body: validEvent(), timestamp: `${now()}.5` }) },
+  {
+    name: 'request id with a Latin-1 byte',
+    status: 400,
+    make: () => build({ body: validEvent(), requestId: Buffer.from([0x72, 0xe9, 0x71]) }),
+  },
+  {
+    name: 'request id with invalid UTF-8 bytes',
+    status: 400,
+    make: () => build({ body: validEvent(), requestId: Buffer.from([0xc3, 0x28, 0xff, 0xfe]) }),
+  },
+  {
+    name: 'signature header of 8 KB',
+    status: 400,
+    make: () => build({ body: validEvent(), signature: `sha256=${'a'.repeat(8 * 1024)}` }),
+  },
+  {
+    name: 'timestamp of 4 000 digits',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: '9'.repeat(4000) }),
+  },
+  {
+    name: 'timestamp not numeric',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: 'yesterday' }),
+    message: /whole seconds/,
+  },
+  {
+    name: 'timestamp with a fraction',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: `${now()}.5` }),
+  },
   { name: 'timestamp negative', status: 400, make: () => build({ body: validEvent(), timestamp: '-1' }) },
-  { name: 'timestamp with a plus sign', status: 400, make: () => build({ body: validEvent(), timestamp: `+${now()}` }) },
-  { name: 'timestamp in exponent notation', status: 400, make: () => build({ body: validEvent(), timestamp: '1.7e9' }) },
+  {
+    name: 'timestamp with a plus sign',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: `+${now()}` }),
+  },
+  {
+    name: 'timestamp in exponent notation',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: '1.7e9' }),
+  },
   { name: 'timestamp in hex', status: 400, make: () => build({ body: validEvent(), timestamp: '0x6928a600' }) },
-  { name: 'timestamp in milliseconds', status: 400, make: () => build({ body: validEvent(), timestamp: String(Date.now()) }) },
-  { name: 'timestamp as an ISO date', status: 400, make: () => build({ body: validEvent(), timestamp: new Date().toISOString() }) },
-  { name: 'signature scheme sha1=', status: 400, make: () => build({ body: validEvent(), signature: `sha1=${'a'.repeat(40)}` }) },
+  {
+    name: 'timestamp in milliseconds',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: String(Date.now()) }),
+  },
+  {
+    name: 'timestamp as an ISO date',
+    status: 400,
+    make: () => build({ body: validEvent(), timestamp: new Date().toISOString() }),
+  },
+  {
+    name: 'signature scheme sha1=',
+    status: 400,
+    make: () => build({ body: validEvent(), signature: `sha1=${'a'.repeat(40)}` }),
+  },
   { name: 'signature scheme v1=', status: 400, make: () => build({ body: validEvent(), signature: `v1=${hex64()}` }) },
-  { name: 'signature scheme in upper case', status: 400, make: () => build({ body: validEvent(), signature: `SHA256=${hex64()}` }) },
+  {
+    name: 'signature scheme in upper case',
+    status: 400,
+    make: () => build({ body: validEvent(), signature: `SHA256=${hex64()}` }),
+  },
   { name: 'signature without scheme', status: 400, make: () => build({ body: validEvent(), signature: hex64() }) },
-  { name: 'signature not hex', status: 400, make: () => build({ body: validEvent(), signature: `sha256=${'z'.repeat(64)}` }) },
+  {
+    name: 'signature not hex',
+    status: 400,
+    make: () => build({ body: validEvent(), signature: `sha256=${'z'.repeat(64)}` }),
+  },
   {
     name: 'signature truncated to 63 digits',
     status: 400,
@@ -133,7 +214,11 @@ const CASES: Case[] = [
       return build({ body, requestId: 'rid-p', timestamp: ts, signature: `${sig(body, 'rid-p', ts)}0` });
     },
   },
-  { name: 'signature of 128 digits', status: 400, make: () => build({ body: validEvent(), signature: `sha256=${'a'.repeat(128)}` }) },
+  {
+    name: 'signature of 128 digits',
+    status: 400,
+    make: () => build({ body: validEvent(), signature: `sha256=${'a'.repeat(128)}` }),
+  },
   { name: 'signature scheme only', status: 400, make: () => build({ body: validEvent(), signature: 'sha256=' }) },
   {
     name: 'signature list (sha256=a,sha256=b)',
@@ -152,17 +237,54 @@ const CASES: Case[] = [
   },
 
   // ---- timestamp out of tolerance, or no key matches → 401
-  { name: 'timestamp far in the future', status: 401, make: () => build({ body: validEvent(), timestamp: '99999999999' }), message: /future/ },
+  {
+    name: 'timestamp far in the future',
+    status: 401,
+    make: () => build({ body: validEvent(), timestamp: '99999999999' }),
+    message: /future/,
+  },
   // a margin of 30 s past the tolerance: the clock ticks between building and checking (the exact
   // edges, 300 and 301 s, are checked on a fixed clock in the signature unit tests)
-  { name: 'timestamp 330 s old', status: 401, make: () => build({ body: validEvent(), timestamp: String(now() - 330) }), message: /old/ },
-  { name: 'timestamp 330 s ahead', status: 401, make: () => build({ body: validEvent(), timestamp: String(now() + 330) }), message: /future/ },
+  {
+    name: 'timestamp 330 s old',
+    status: 401,
+    make: () => build({ body: validEvent(), timestamp: String(now() - 330) }),
+    message: /old/,
+  },
+  {
+    name: 'timestamp 330 s ahead',
+    status: 401,
+    make: () => build({ body: validEvent(), timestamp: String(now() + 330) }),
+    message: /future/,
+  },
   { name: 'timestamp zero', status: 401, make: () => build({ body: validEvent(), timestamp: '0' }), message: /old/ },
-  { name: 'signature all zeros', status: 401, make: () => build({ body: validEvent(), signature: `sha256=${hex64('0')}` }), message: /does not match/ },
-  { name: 'signed with another key', status: 401, make: () => build({ body: validEvent(), key: 'whsec_attacker_key' }), message: /does not match/ },
-  { name: 'signature of another body', status: 401, make: () => build({ body: validEvent(), signedBody: validEvent() }) },
-  { name: 'signature of another request id', status: 401, make: () => build({ body: validEvent(), signedRequestId: 'other-request' }) },
-  { name: 'signature of another timestamp', status: 401, make: () => build({ body: validEvent(), signedTimestamp: String(now() - 1) }) },
+  {
+    name: 'signature all zeros',
+    status: 401,
+    make: () => build({ body: validEvent(), signature: `sha256=${hex64('0')}` }),
+    message: /does not match/,
+  },
+  {
+    name: 'signed with another key',
+    status: 401,
+    make: () => build({ body: validEvent(), key: 'whsec_attacker_key' }),
+    message: /does not match/,
+  },
+  {
+    name: 'signature of another body',
+    status: 401,
+    make: () => build({ body: validEvent(), signedBody: validEvent() }),
+  },
+  {
+    name: 'signature of another request id',
+    status: 401,
+    make: () => build({ body: validEvent(), signedRequestId: 'other-request' }),
+  },
+  {
+    name: 'signature of another timestamp',
+    status: 401,
+    make: () => build({ body: validEvent(), signedTimestamp: String(now() - 1) }),
+  },
   {
     name: 'signed with the key without removing whsec_',
     status: 401,
@@ -202,14 +324,42 @@ const CASES: Case[] = [
 
   // ---- not JSON → 415
   { name: 'no Content-Type', status: 415, make: () => build({ body: validEvent(), contentType: null }) },
-  { name: 'Content-Type text/plain', status: 415, make: () => build({ body: validEvent(), contentType: 'text/plain' }) },
-  { name: 'Content-Type form-urlencoded', status: 415, make: () => build({ body: 'a=1&b=2', contentType: 'application/x-www-form-urlencoded' }) },
-  { name: 'Content-Type multipart', status: 415, make: () => build({ body: '--x\r\n\r\n--x--', contentType: 'multipart/form-data; boundary=x' }) },
-  { name: 'Content-Type application/xml', status: 415, make: () => build({ body: '<a/>', contentType: 'application/xml' }) },
-  { name: 'Content-Type application/jsonp', status: 415, make: () => build({ body: validEvent(), contentType: 'application/jsonp' }) },
+  {
+    name: 'Content-Type text/plain',
+    status: 415,
+    make: () => build({ body: validEvent(), contentType: 'text/plain' }),
+  },
+  {
+    name: 'Content-Type form-urlencoded',
+    status: 415,
+    make: () => build({ body: 'a=1&b=2', contentType: 'application/x-www-form-urlencoded' }),
+  },
+  {
+    name: 'Content-Type multipart',
+    status: 415,
+    make: () => build({ body: '--x\r\n\r\n--x--', contentType: 'multipart/form-data; boundary=x' }),
+  },
+  {
+    name: 'Content-Type application/xml',
+    status: 415,
+    make: () => build({ body: '<a/>', contentType: 'application/xml' }),
+  },
+  {
+    name: 'Content-Type application/jsonp',
+    status: 415,
+    make: () => build({ body: validEvent(), contentType: 'application/jsonp' }),
+  },
   { name: 'Content-Type text/json', status: 415, make: () => build({ body: validEvent(), contentType: 'text/json' }) },
-  { name: 'Content-Type with a Latin-1 byte', status: 415, make: () => build({ body: validEvent(), contentType: 'application/j\xe9son' }) },
-  { name: 'gzip Content-Encoding', status: 415, make: () => build({ body: validEvent(), extra: [['Content-Encoding', 'gzip']] }) },
+  {
+    name: 'Content-Type with a Latin-1 byte',
+    status: 415,
+    make: () => build({ body: validEvent(), contentType: 'application/j\xe9son' }),
+  },
+  {
+    name: 'gzip Content-Encoding',
+    status: 415,
+    make: () => build({ body: validEvent(), extra: [['Content-Encoding', 'gzip']] }),
+  },
 
   // ---- verified, but not a valid event → 400
   { name: 'empty body', status: 400, make: () => build({ body: '' }), message: /empty/ },
@@ -221,11 +371,22 @@ const CASES: Case[] = [
   {
     name: 'invalid UTF-8 inside a JSON string',
     status: 400,
-    make: () => build({ body: Buffer.concat([Buffer.from('{"event_type":"message.received","x":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]) }),
+    make: () =>
+      build({
+        body: Buffer.concat([
+          Buffer.from('{"event_type":"message.received","x":"'),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from('"}'),
+        ]),
+      }),
     message: /UTF-8/,
   },
   { name: 'NUL byte in the body', status: 400, make: () => build({ body: Buffer.from('{"a":1}\u0000') }) },
-  { name: '50 000 nested arrays', status: 400, make: () => build({ body: `${'['.repeat(50_000)}${']'.repeat(50_000)}` }) },
+  {
+    name: '50 000 nested arrays',
+    status: 400,
+    make: () => build({ body: `${'['.repeat(50_000)}${']'.repeat(50_000)}` }),
+  },
   {
     name: '200 nested objects inside data',
     status: 400,
@@ -238,7 +399,12 @@ const CASES: Case[] = [
     },
     message: /nested/,
   },
-  { name: '__proto__ at the top', status: 400, make: () => build({ body: validEvent().replace(/^\{/, '{"__proto__":{"polluted":true},') }), message: /__proto__/ },
+  {
+    name: '__proto__ at the top',
+    status: 400,
+    make: () => build({ body: validEvent().replace(/^\{/, '{"__proto__":{"polluted":true},') }),
+    message: /__proto__/,
+  },
   {
     name: '__proto__ inside data.message',
     status: 400,
@@ -254,7 +420,11 @@ const CASES: Case[] = [
     status: 400,
     make: () => build({ body: validEvent().replace(/^\{/, '{"constructor":{"prototype":{"polluted":true}},') }),
   },
-  { name: 'prototype key', status: 400, make: () => build({ body: validEvent().replace('"data":{', '"data":{"prototype":{"polluted":true},') }) },
+  {
+    name: 'prototype key',
+    status: 400,
+    make: () => build({ body: validEvent().replace('"data":{', '"data":{"prototype":{"polluted":true},') }),
+  },
   {
     name: '__proto__ inside an array element',
     status: 400,
@@ -266,7 +436,11 @@ const CASES: Case[] = [
     make: () => build({ body: validEvent().replace('"event_type":"message.received",', '') }),
     message: /event_type/,
   },
-  { name: 'event_type a number', status: 400, make: () => build({ body: validEvent().replace('"event_type":"message.received"', '"event_type":42') }) },
+  {
+    name: 'event_type a number',
+    status: 400,
+    make: () => build({ body: validEvent().replace('"event_type":"message.received"', '"event_type":42') }),
+  },
   {
     name: 'data missing',
     status: 400,
@@ -278,9 +452,19 @@ const CASES: Case[] = [
   {
     name: 'data.message missing',
     status: 400,
-    make: () => build({ body: JSON.stringify({ ...createInkboxEvent('message.received'), data: { contacts: [], agent_identities: [] } }) }),
+    make: () =>
+      build({
+        body: JSON.stringify({
+          ...createInkboxEvent('message.received'),
+          data: { contacts: [], agent_identities: [] },
+        }),
+      }),
   },
-  { name: 'timestamp field a number', status: 400, make: () => build({ body: validEvent().replace(/"timestamp":"[^"]*"/, '"timestamp":1') }) },
+  {
+    name: 'timestamp field a number',
+    status: 400,
+    make: () => build({ body: validEvent().replace(/"timestamp":"[^"]*"/, '"timestamp":1') }),
+  },
   {
     name: '20 000 invalid contacts',
     status: 400,
@@ -302,7 +486,11 @@ const CASES: Case[] = [
 
   // ---- over the size limit (1 MiB) → 413
   { name: 'body of 1 MiB + 1 byte', status: 413, make: () => build({ body: Buffer.alloc(MiB + 1, 0x20) }) },
-  { name: 'body of 3 MiB, chunked (no Content-Length)', status: 413, make: () => build({ body: Buffer.alloc(3 * MiB, 0x7b), chunked: true }) },
+  {
+    name: 'body of 3 MiB, chunked (no Content-Length)',
+    status: 413,
+    make: () => build({ body: Buffer.alloc(3 * MiB, 0x7b), chunked: true }),
+  },
   {
     name: 'a valid event padded with 2 MiB of whitespace',
     status: 413,
@@ -314,13 +502,29 @@ const CASES: Case[] = [
     name: 'two different Content-Length headers',
     status: 400,
     byNode: true,
-    make: () => ({ path: '/inkbox/webhooks', headers: [['Content-Type', 'application/json'], ['Content-Length', '2'], ['Content-Length', '3']], body: Buffer.from('{}') }),
+    make: () => ({
+      path: '/inkbox/webhooks',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Length', '2'],
+        ['Content-Length', '3'],
+      ],
+      body: Buffer.from('{}'),
+    }),
   },
   {
     name: 'Content-Length and chunked together',
     status: 400,
     byNode: true,
-    make: () => ({ path: '/inkbox/webhooks', headers: [['Content-Type', 'application/json'], ['Content-Length', '2']], body: Buffer.from('{}'), chunked: true }),
+    make: () => ({
+      path: '/inkbox/webhooks',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Length', '2'],
+      ],
+      body: Buffer.from('{}'),
+      chunked: true,
+    }),
   },
   {
     name: 'control character in a header',

@@ -113,7 +113,10 @@ describe('exactly-once processing — in-memory store (default)', () => {
     const now = Math.floor(Date.now() / 1000);
     expect((await deliver(g.url, event, { timestamp: now - 100 })).body).toEqual({ outcome: 'processed' });
     expect((await deliver(g.url, event, { timestamp: now })).body).toEqual({ outcome: 'duplicate' });
-    const sameIdOtherBody = { ...event, data: { ...event.data, message: { ...event.data.message, subject: 'changed' } } };
+    const sameIdOtherBody = {
+      ...event,
+      data: { ...event.data, message: { ...event.data.message, subject: 'changed' } },
+    };
     expect((await deliver(g.url, sameIdOtherBody)).body).toEqual({ outcome: 'duplicate' });
     const mine = g.probe.deliveries.slice(before);
     expect(mine.length).toBeGreaterThan(0);
@@ -186,7 +189,7 @@ describe('exactly-once processing — turned off and failing stores', () => {
     release: async () => undefined,
   });
 
-  it("fails closed by default: a store outage answers 503 and runs no handler", async () => {
+  it('fails closed by default: a store outage answers 503 and runs no handler', async () => {
     const g = await startGuaranteeApp({ idempotency: { store: broken('claim') } });
     try {
       const event = received();

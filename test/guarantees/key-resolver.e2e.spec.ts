@@ -38,12 +38,17 @@ describe("signing-key resolver with webhookPath 'inkbox/webhooks/:identity'", ()
 
     for (const key of KEYS.support!) {
       const support = createInkboxEvent('message.received');
-      expect((await deliver(g.url, support, { path: '/inkbox/webhooks/support', key })).body).toEqual({ outcome: 'processed' });
+      expect((await deliver(g.url, support, { path: '/inkbox/webhooks/support', key })).body).toEqual({
+        outcome: 'processed',
+      });
     }
   });
 
-  it("gives the resolver the headers and the route parameter, never the body", async () => {
-    await deliver(g.url, createInkboxEvent('message.received'), { path: '/inkbox/webhooks/billing', key: 'whsec_billing_key' });
+  it('gives the resolver the headers and the route parameter, never the body', async () => {
+    await deliver(g.url, createInkboxEvent('message.received'), {
+      path: '/inkbox/webhooks/billing',
+      key: 'whsec_billing_key',
+    });
     expect(seen).toHaveLength(1);
     const context = seen[0]!;
     expect(Object.keys(context).sort()).toEqual(['headers', 'params']);
@@ -54,7 +59,11 @@ describe("signing-key resolver with webhookPath 'inkbox/webhooks/:identity'", ()
 
   it('checks the headers and the timestamp before asking the resolver (400/401 without a lookup)', async () => {
     const event = createInkboxEvent('message.received');
-    const stale = await deliver(g.url, event, { path: '/inkbox/webhooks/broken', key: 'whsec_billing_key', timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = await deliver(g.url, event, {
+      path: '/inkbox/webhooks/broken',
+      key: 'whsec_billing_key',
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     expect(stale.status).toBe(401);
     expect(stale.body.message).toMatch(/ old, more than the 300 s allowed/);
     expect(seen).toHaveLength(0);
@@ -87,14 +96,21 @@ describe("signing-key resolver with webhookPath 'inkbox/webhooks/:identity'", ()
   });
 
   it('does not serve the parameterless path', async () => {
-    const res = await deliver(g.url, createInkboxEvent('message.received'), { path: '/inkbox/webhooks', key: 'whsec_billing_key' });
+    const res = await deliver(g.url, createInkboxEvent('message.received'), {
+      path: '/inkbox/webhooks',
+      key: 'whsec_billing_key',
+    });
     expect(res.status).toBe(404);
   });
 
   it('deduplicates on the event id across identities (one event, handled once)', async () => {
     const event = createInkboxEvent('message.received');
-    expect((await deliver(g.url, event, { path: '/inkbox/webhooks/billing', key: 'whsec_billing_key' })).body).toEqual({ outcome: 'processed' });
-    expect((await deliver(g.url, event, { path: '/inkbox/webhooks/support', key: 'whsec_support_old' })).body).toEqual({ outcome: 'duplicate' });
+    expect((await deliver(g.url, event, { path: '/inkbox/webhooks/billing', key: 'whsec_billing_key' })).body).toEqual({
+      outcome: 'processed',
+    });
+    expect((await deliver(g.url, event, { path: '/inkbox/webhooks/support', key: 'whsec_support_old' })).body).toEqual({
+      outcome: 'duplicate',
+    });
     expect(g.probe.count(FIRST, event.id)).toBe(1);
   });
 });

@@ -108,7 +108,9 @@ describeWithRedis('Redis outage (a redis-server this test starts and kills)', ()
   beforeAll(async () => {
     redis = await OwnRedis.start();
     closed = await startGuaranteeApp({ idempotency: { store: 'redis', redis: { url: redis.url } } });
-    open = await startGuaranteeApp({ idempotency: { store: 'redis', redis: { url: redis.url, keyPrefix: 'open:' }, onStoreError: 'open' } });
+    open = await startGuaranteeApp({
+      idempotency: { store: 'redis', redis: { url: redis.url, keyPrefix: 'open:' }, onStoreError: 'open' },
+    });
   });
   afterAll(async () => {
     await closed?.close();
@@ -138,7 +140,8 @@ describeWithRedis('Redis outage (a redis-server this test starts and kills)', ()
       expect(res.body.message).toMatch(/unavailable; retry later/);
     }
     expect((await deliver(closed.url, before)).status).toBe(503);
-    for (const event of during) expect(closed.probe.count(FIRST, event.id) + closed.probe.count(SECOND, event.id)).toBe(0);
+    for (const event of during)
+      expect(closed.probe.count(FIRST, event.id) + closed.probe.count(SECOND, event.id)).toBe(0);
 
     await redis.restart();
     for (const event of during) {

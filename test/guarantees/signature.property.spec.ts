@@ -39,19 +39,35 @@ type Reason = InkboxSignatureFailureReason | 'ok';
 const reasonOf = (r: InkboxSignatureResult): Reason => (r.ok ? 'ok' : r.reason);
 
 /** A header value as it may reach the check: absent, one string, a list, or two values. */
-type Slot = { kind: 'absent' } | { kind: 'one'; value: string; wrap: boolean } | { kind: 'two'; values: [string, string] };
+type Slot =
+  { kind: 'absent' } | { kind: 'one'; value: string; wrap: boolean } | { kind: 'two'; values: [string, string] };
 
-function reference(input: { rid: Slot; ts: Slot; sig: Slot; keys: string[]; body: Buffer; nowS: number; tolerance: number }): Reason {
-  const single = (slot: Slot): string | null | undefined => (slot.kind === 'absent' ? null : slot.kind === 'two' ? undefined : slot.value);
+function reference(input: {
+  rid: Slot;
+  ts: Slot;
+  sig: Slot;
+  keys: string[];
+  body: Buffer;
+  nowS: number;
+  tolerance: number;
+}): Reason {
+  const single = (slot: Slot): string | null | undefined =>
+    slot.kind === 'absent' ? null : slot.kind === 'two' ? undefined : slot.value;
   const rid = single(input.rid);
   const ts = single(input.ts);
   const sig = single(input.sig);
   if (rid === null || rid === '') return 'missing_request_id';
-  if (rid === undefined || rid.length > 256 || ![...rid].every((c) => c >= '!' && c <= '~')) return 'malformed_request_id';
+  if (rid === undefined || rid.length > 256 || ![...rid].every((c) => c >= '!' && c <= '~'))
+    return 'malformed_request_id';
   if (ts === null || ts === '') return 'missing_timestamp';
   if (ts === undefined || ts.length > 12 || ![...ts].every((c) => c >= '0' && c <= '9')) return 'malformed_timestamp';
   if (sig === null || sig === '') return 'missing_signature';
-  if (sig === undefined || !sig.startsWith('sha256=') || sig.length !== 71 || ![...sig.slice(7)].every((c) => '0123456789abcdefABCDEF'.includes(c))) {
+  if (
+    sig === undefined ||
+    !sig.startsWith('sha256=') ||
+    sig.length !== 71 ||
+    ![...sig.slice(7)].every((c) => '0123456789abcdefABCDEF'.includes(c))
+  ) {
     return 'malformed_signature';
   }
   const age = input.nowS - Number(ts);
@@ -82,17 +98,20 @@ const requestIdArb = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: visible, minLength: 1, maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: visible, minLength: 250, maxLength: 256 }) },
 );
-const keyArb = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 40 }).map((s) => `whsec_${s}`),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
-  fc.string({ minLength: 1, maxLength: 64 }),
-).filter((key) => referenceKey(key) !== ''); // keys empty once normalised are no keys (tested on their own)
+const keyArb = fc
+  .oneof(
+    fc.string({ minLength: 1, maxLength: 40 }).map((s) => `whsec_${s}`),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
+    fc.string({ minLength: 1, maxLength: 64 }),
+  )
+  .filter((key) => referenceKey(key) !== ''); // keys empty once normalised are no keys (tested on their own)
 const bodyArb = fc.oneof(
   fc.uint8Array({ maxLength: 400 }).map((u) => Buffer.from(u)),
   fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => Buffer.from(s, 'utf8')),
   fc.json({ maxDepth: 4 }).map((s) => Buffer.from(s, 'utf8')),
 );
-const hexCase = (hex: string, mask: boolean[]) => [...hex].map((c, i) => (mask[i % mask.length] ? c.toUpperCase() : c)).join('');
+const hexCase = (hex: string, mask: boolean[]) =>
+  [...hex].map((c, i) => (mask[i % mask.length] ? c.toUpperCase() : c)).join('');
 
 /** A delivery that Inkbox would send, signed by the reference implementation. */
 const deliveryArb = fc
@@ -135,7 +154,12 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
                 [NAMES[1], d.ts],
                 [NAMES[2], d.sig],
               ]);
-        const result = verifyInkboxSignature({ rawBody: d.body, headers: headers as never, signingKey: keys, now: NOW_S * 1000 });
+        const result = verifyInkboxSignature({
+          rawBody: d.body,
+          headers: headers as never,
+          signingKey: keys,
+          now: NOW_S * 1000,
+        });
         expect(result).toEqual({ ok: true, requestId: d.rid, timestamp: Number(d.ts), keyIndex: decoys.length });
       }),
       { numRuns: RUNS },
@@ -148,8 +172,15 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
       fc.record({ what: fc.constant('body-append' as const), byte: fc.integer({ min: 0, max: 255 }) }),
       fc.record({ what: fc.constant('body-truncate' as const), at: fc.nat() }),
       fc.record({ what: fc.constant('request-id' as const), other: requestIdArb }),
-      fc.record({ what: fc.constant('timestamp' as const), delta: fc.integer({ min: -300, max: 300 }).filter((x) => x !== 0) }),
-      fc.record({ what: fc.constant('signature-digit' as const), at: fc.integer({ min: 0, max: 63 }), digit: fc.integer({ min: 1, max: 15 }) }),
+      fc.record({
+        what: fc.constant('timestamp' as const),
+        delta: fc.integer({ min: -300, max: 300 }).filter((x) => x !== 0),
+      }),
+      fc.record({
+        what: fc.constant('signature-digit' as const),
+        at: fc.integer({ min: 0, max: 63 }),
+        digit: fc.integer({ min: 1, max: 15 }),
+      }),
       fc.record({ what: fc.constant('key' as const), other: keyArb }),
     );
     fc.assert(
@@ -203,8 +234,14 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
   it('agrees with the reference on near-valid and malformed headers (form, then time, then keys)', () => {
     const nearValid = (valid: fc.Arbitrary<string>, broken: fc.Arbitrary<string>): fc.Arbitrary<Slot> =>
       fc.oneof(
-        { weight: 5, arbitrary: fc.tuple(valid, fc.boolean()).map(([value, wrap]): Slot => ({ kind: 'one', value, wrap })) },
-        { weight: 3, arbitrary: fc.tuple(broken, fc.boolean()).map(([value, wrap]): Slot => ({ kind: 'one', value, wrap })) },
+        {
+          weight: 5,
+          arbitrary: fc.tuple(valid, fc.boolean()).map(([value, wrap]): Slot => ({ kind: 'one', value, wrap })),
+        },
+        {
+          weight: 3,
+          arbitrary: fc.tuple(broken, fc.boolean()).map(([value, wrap]): Slot => ({ kind: 'one', value, wrap })),
+        },
         { weight: 1, arbitrary: fc.constant<Slot>({ kind: 'absent' }) },
         { weight: 1, arbitrary: fc.constant<Slot>({ kind: 'one', value: '', wrap: false }) },
         { weight: 1, arbitrary: fc.tuple(valid, valid).map(([x, y]): Slot => ({ kind: 'two', values: [x, y] })) },
@@ -217,7 +254,18 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
     );
     const tsValid = fc.integer({ min: -400, max: 400 }).map((o) => String(NOW_S + o));
     const brokenTs = fc.oneof(
-      fc.constantFrom('1764288000.5', '-1764288000', '+1764288000', '0x6928', '1e9', ' 1764288000', '1764288000 ', '1764288000000', 'NaN', 'Infinity'),
+      fc.constantFrom(
+        '1764288000.5',
+        '-1764288000',
+        '+1764288000',
+        '0x6928',
+        '1e9',
+        ' 1764288000',
+        '1764288000 ',
+        '1764288000000',
+        'NaN',
+        'Infinity',
+      ),
       fc.string({ maxLength: 14 }),
       fc.bigInt({ min: 10n ** 12n, max: 10n ** 15n }).map(String),
       fc.integer({ min: 0, max: 999_999_999_999 }).map(String),
@@ -231,7 +279,20 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
           rid: requestIdArb,
           ts: tsValid,
           tolerance: fc.oneof(fc.constant(300), fc.integer({ min: 0, max: 600 })),
-          sigShape: fc.constantFrom('right', 'right-upper', 'wrong', 'short', 'long', 'no-scheme', 'sha1', 'SHA256', 'v1', 'non-hex', 'padded', 'garbage'),
+          sigShape: fc.constantFrom(
+            'right',
+            'right-upper',
+            'wrong',
+            'short',
+            'long',
+            'no-scheme',
+            'sha1',
+            'SHA256',
+            'v1',
+            'non-hex',
+            'padded',
+            'garbage',
+          ),
           garbage: fc.string({ maxLength: 80 }),
           casing: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
         }),
@@ -256,11 +317,27 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
             padded: `sha256=${mac}\u0000`,
             garbage: p.garbage,
           };
-          const sigSlot: Slot = sigPresent ? { kind: 'one', value: shapes[p.sigShape]!, wrap: false } : { kind: 'absent' };
+          const sigSlot: Slot = sigPresent
+            ? { kind: 'one', value: shapes[p.sigShape]!, wrap: false }
+            : { kind: 'absent' };
           const keys = [...p.extraKeys, p.key];
-          const input = { rid: ridSlot, ts: tsSlot, sig: sigSlot, keys, body: p.body, nowS: NOW_S, tolerance: p.tolerance };
+          const input = {
+            rid: ridSlot,
+            ts: tsSlot,
+            sig: sigSlot,
+            keys,
+            body: p.body,
+            nowS: NOW_S,
+            tolerance: p.tolerance,
+          };
           const headers = toHeaders([ridSlot, tsSlot, sigSlot], p.casing);
-          const result = verifyInkboxSignature({ rawBody: p.body, headers: headers as never, signingKey: keys, now: NOW_S * 1000, toleranceSeconds: p.tolerance });
+          const result = verifyInkboxSignature({
+            rawBody: p.body,
+            headers: headers as never,
+            signingKey: keys,
+            now: NOW_S * 1000,
+            toleranceSeconds: p.tolerance,
+          });
           expect(reasonOf(result)).toBe(reference(input));
         },
       ),
@@ -270,13 +347,25 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
 
   it('enforces the tolerance window exactly, in both directions', () => {
     fc.assert(
-      fc.property(deliveryArb, fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: -2_000, max: 2_000 }), (d, tolerance, skew) => {
-        const headers = { [NAMES[0]]: d.rid, [NAMES[1]]: d.ts, [NAMES[2]]: d.sig };
-        const nowS = Number(d.ts) + skew;
-        const result = verifyInkboxSignature({ rawBody: d.body, headers, signingKey: d.key, now: nowS * 1000 + 999, toleranceSeconds: tolerance });
-        const expected: Reason = skew > tolerance ? 'timestamp_too_old' : -skew > tolerance ? 'timestamp_in_future' : 'ok';
-        expect(reasonOf(result)).toBe(expected);
-      }),
+      fc.property(
+        deliveryArb,
+        fc.integer({ min: 0, max: 1_000 }),
+        fc.integer({ min: -2_000, max: 2_000 }),
+        (d, tolerance, skew) => {
+          const headers = { [NAMES[0]]: d.rid, [NAMES[1]]: d.ts, [NAMES[2]]: d.sig };
+          const nowS = Number(d.ts) + skew;
+          const result = verifyInkboxSignature({
+            rawBody: d.body,
+            headers,
+            signingKey: d.key,
+            now: nowS * 1000 + 999,
+            toleranceSeconds: tolerance,
+          });
+          const expected: Reason =
+            skew > tolerance ? 'timestamp_too_old' : -skew > tolerance ? 'timestamp_in_future' : 'ok';
+          expect(reasonOf(result)).toBe(expected);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -285,7 +374,14 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
     const secret = 'whsec_property_secret_never_shown';
     fc.assert(
       fc.property(
-        fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withBigInt: true }),
+        fc.anything({
+          withBoxedValues: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withNullPrototype: true,
+          withBigInt: true,
+        }),
         fc.anything({ withTypedArray: true, withNullPrototype: true }),
         fc.oneof(fc.anything(), fc.constant(secret), fc.constant([secret, 7])),
         fc.oneof(fc.anything(), fc.date(), fc.double()),
@@ -293,7 +389,17 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
         (headers, rawBody, signingKey, now, toleranceSeconds) => {
           const inputs = [
             { headers, rawBody, signingKey, now, toleranceSeconds },
-            { headers: { 'x-inkbox-request-id': 'r', 'x-inkbox-timestamp': String(NOW_S), 'x-inkbox-signature': `sha256=${'a'.repeat(64)}`, ...(typeof headers === 'object' ? headers : {}) }, rawBody, signingKey, now: NOW_S * 1000 },
+            {
+              headers: {
+                'x-inkbox-request-id': 'r',
+                'x-inkbox-timestamp': String(NOW_S),
+                'x-inkbox-signature': `sha256=${'a'.repeat(64)}`,
+                ...(typeof headers === 'object' ? headers : {}),
+              },
+              rawBody,
+              signingKey,
+              now: NOW_S * 1000,
+            },
             headers,
           ];
           for (const input of inputs) {
@@ -315,12 +421,22 @@ describe(`verifyInkboxSignature — properties (FC_SEED=${SEED})`, () => {
 
   it('never accepts with a key that is empty once whitespace and whsec_ are removed', () => {
     fc.assert(
-      fc.property(requestIdArb, bodyArb, fc.constantFrom('whsec_', '', ' ', 'whsec_ ', ' whsec_', '\nwhsec_\n', '\t'), (rid, body, key) => {
-        const ts = String(NOW_S);
-        const sig = `sha256=${referenceMac('', rid, ts, body)}`; // what anyone can compute
-        const result = verifyInkboxSignature({ rawBody: body, headers: { [NAMES[0]]: rid, [NAMES[1]]: ts, [NAMES[2]]: sig }, signingKey: [key], now: NOW_S * 1000 });
-        expect(reasonOf(result)).toBe('no_signing_key');
-      }),
+      fc.property(
+        requestIdArb,
+        bodyArb,
+        fc.constantFrom('whsec_', '', ' ', 'whsec_ ', ' whsec_', '\nwhsec_\n', '\t'),
+        (rid, body, key) => {
+          const ts = String(NOW_S);
+          const sig = `sha256=${referenceMac('', rid, ts, body)}`; // what anyone can compute
+          const result = verifyInkboxSignature({
+            rawBody: body,
+            headers: { [NAMES[0]]: rid, [NAMES[1]]: ts, [NAMES[2]]: sig },
+            signingKey: [key],
+            now: NOW_S * 1000,
+          });
+          expect(reasonOf(result)).toBe('no_signing_key');
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -330,9 +446,9 @@ describe(`readInkboxHeader — properties (FC_SEED=${SEED})`, () => {
   const name = 'x-inkbox-signature';
   const spelling = fc.oneof(
     fc.constantFrom(name, 'X-Inkbox-Signature', name.toUpperCase()),
-    fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((mask) =>
-      [...name].map((c, i) => (mask[i] ? c.toUpperCase() : c)).join(''),
-    ),
+    fc
+      .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+      .map((mask) => [...name].map((c, i) => (mask[i] ? c.toUpperCase() : c)).join('')),
   );
   const otherHeaders = fc.dictionary(
     fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k.toLowerCase() !== name),
@@ -377,10 +493,13 @@ describe(`readInkboxHeader — properties (FC_SEED=${SEED})`, () => {
 
   it('never throws on any plain data', () => {
     fc.assert(
-      fc.property(fc.anything({ withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true }), (headers) => {
-        const value = readInkboxHeader(headers as never, name);
-        expect(value === null || value === undefined || typeof value === 'string').toBe(true);
-      }),
+      fc.property(
+        fc.anything({ withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true }),
+        (headers) => {
+          const value = readInkboxHeader(headers as never, name);
+          expect(value === null || value === undefined || typeof value === 'string').toBe(true);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -13,7 +13,9 @@ describe('setWebhookUrl compares event-type lists by their members, not their le
 
   it('a list of the same length with another type updates the subscription', async () => {
     await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.received', 'message.bounced'] });
-    const result = await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.received', 'message.failed'] });
+    const result = await kit.service.setWebhookUrl(ADDRESS, URL_A, {
+      eventTypes: ['message.received', 'message.failed'],
+    });
     expect(result.action).not.toBe('unchanged');
     const [subscription] = [...kit.api.subscriptions.values()].filter((s) => s.status === 'active');
     expect([...(subscription!.event_types as string[])].sort()).toEqual(['message.failed', 'message.received']);
@@ -21,7 +23,9 @@ describe('setWebhookUrl compares event-type lists by their members, not their le
 
   it('the same members in another order are unchanged', async () => {
     await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.received', 'message.bounced'] });
-    const result = await kit.service.setWebhookUrl(ADDRESS, URL_A, { eventTypes: ['message.bounced', 'message.received'] });
+    const result = await kit.service.setWebhookUrl(ADDRESS, URL_A, {
+      eventTypes: ['message.bounced', 'message.received'],
+    });
     expect(result.action).toBe('unchanged');
   });
 });

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { INKBOX_RAW_BODY } from '../../lib/inkbox.constants';
 import { INKBOX_CAPTURED_ROUTE_CONFIG } from '../../lib/receiver/inkbox-captured-route.decorator';
-import { installFastifyInkboxCapture, type FastifyInstanceLike } from '../../lib/receiver/inkbox-fastify.capture';
+import { installFastifyInkboxCapture } from '../../lib/receiver/inkbox-fastify.capture';
 import { signInkboxWebhook } from '../../lib/testing';
 import { rawRequest } from './raw-http';
 
@@ -15,14 +15,22 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     const app = Fastify();
     const rejected: number[] = [];
     const install = () =>
-      installFastifyInkboxCapture(app as unknown as FastifyInstanceLike, { maxBytes: 1024, toleranceSeconds: 300, late, onReject: (r) => rejected.push(r.status) });
+      installFastifyInkboxCapture(app, {
+        maxBytes: 1024,
+        toleranceSeconds: 300,
+        late,
+        onReject: (r) => rejected.push(r.status),
+      });
     if (!late) install();
     app.post('/hook', { config: { [INKBOX_CAPTURED_ROUTE_CONFIG]: true } }, async (req) => ({
       raw: (req as unknown as Record<symbol, Buffer | undefined>)[INKBOX_RAW_BODY]?.toString('utf8') ?? null,
       body: req.body ?? null,
       type: req.headers['content-type'],
     }));
-    app.post('/other', async (req) => ({ raw: (req as unknown as Record<symbol, unknown>)[INKBOX_RAW_BODY] !== undefined, body: req.body ?? null }));
+    app.post('/other', async (req) => ({
+      raw: (req as unknown as Record<symbol, unknown>)[INKBOX_RAW_BODY] !== undefined,
+      body: req.body ?? null,
+    }));
     if (late) install();
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
@@ -37,7 +45,11 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     const { app, rejected, send } = await build();
     const body = '{ "a" : 1 }';
     const signed = signInkboxWebhook(body, { signingKey: 'k' });
-    const res = await send('/hook', { ...(signed.headers as Record<string, string>), 'content-type': 'application/vnd.x+json; charset=utf-8' }, body);
+    const res = await send(
+      '/hook',
+      { ...(signed.headers as Record<string, string>), 'content-type': 'application/vnd.x+json; charset=utf-8' },
+      body,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ raw: body, body: { a: 1 }, type: 'application/vnd.x+json; charset=utf-8' });
     expect(rejected).toEqual([]);
@@ -49,7 +61,9 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     const ok = await send('/other', { 'content-type': 'application/json' }, '{"a":1}');
     expect(ok.json()).toEqual({ raw: false, body: { a: 1 } });
     expect((await send('/other', { 'content-type': 'application/merge-patch+json' }, '{}')).statusCode).toBe(415);
-    expect((await send('/other', { 'content-type': 'application/json' }, '{"__proto__":{"x":1}}')).statusCode).toBe(400);
+    expect((await send('/other', { 'content-type': 'application/json' }, '{"__proto__":{"x":1}}')).statusCode).toBe(
+      400,
+    );
     await app.close();
   });
 
@@ -60,7 +74,7 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     expect(unsigned.headers.connection).toBe('close');
     const big = JSON.stringify({ pad: 'x'.repeat(2000) });
     const signed = signInkboxWebhook(big, { signingKey: 'k' });
-    const tooBig = await send('/hook', signed.headers as Record<string, string>, big);
+    const tooBig = await send('/hook', signed.headers, big);
     expect(tooBig.statusCode).toBe(413);
     expect(rejected).toEqual([400, 413]);
     await app.close();

@@ -9,7 +9,7 @@ const PATH = '/inkbox/webhooks';
 
 async function deliver(port: number, body: unknown) {
   const s = signInkboxWebhook(body, { signingKey: KEY });
-  const res = await rawRequest(port, 'POST', PATH, s.headers as Record<string, string>, s.body);
+  const res = await rawRequest(port, 'POST', PATH, s.headers, s.body);
   return { status: res.status, body: JSON.parse(res.body) as Record<string, unknown> };
 }
 
@@ -53,17 +53,21 @@ describe.each(APP_KINDS)('handlers on every kind of provider — %s', (kind) => 
   let app: INestApplication;
   let port: number;
   beforeAll(async () => {
-    ({ app } = await makeHardenApp(kind, {}, {
-      providers: [
-        { provide: 'FACTORY', useFactory: () => new LabelledHandler('factory') },
-        { provide: 'ASYNC_FACTORY', useFactory: async () => new LabelledHandler('async factory') },
-        { provide: 'VALUE', useValue: new LabelledHandler('value') },
-        ClassHandler,
-        { provide: 'ALIAS', useExisting: ClassHandler },
-        { provide: 'ALIAS_OF_FACTORY', useExisting: 'FACTORY' },
-        TypedAndWildcard,
-      ],
-    }));
+    ({ app } = await makeHardenApp(
+      kind,
+      {},
+      {
+        providers: [
+          { provide: 'FACTORY', useFactory: () => new LabelledHandler('factory') },
+          { provide: 'ASYNC_FACTORY', useFactory: async () => new LabelledHandler('async factory') },
+          { provide: 'VALUE', useValue: new LabelledHandler('value') },
+          ClassHandler,
+          { provide: 'ALIAS', useExisting: ClassHandler },
+          { provide: 'ALIAS_OF_FACTORY', useExisting: 'FACTORY' },
+          TypedAndWildcard,
+        ],
+      },
+    ));
     port = await listen(app);
   });
   afterAll(() => app.close());
@@ -97,7 +101,9 @@ describe.each(APP_KINDS)('dispatch semantics — %s', (kind) => {
       @OnInkboxEvent('message.received')
       async waits() {
         // runs before `opens` in registration order: finishes only if both run at the same time
-        const timeout = new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('handlers ran one by one')), 5000).unref());
+        const timeout = new Promise<never>((_r, reject) =>
+          setTimeout(() => reject(new Error('handlers ran one by one')), 5000).unref(),
+        );
         await Promise.race([g.opened, timeout]);
         ran.push('waits');
       }
@@ -200,15 +206,33 @@ describe.each(APP_KINDS)('event-emitter bridge forwards only well-formed event t
         any.push(event.event_type);
       }
     }
-    const { app } = await makeHardenApp(kind, { emitEvents: true }, { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [Listeners] });
+    const { app } = await makeHardenApp(
+      kind,
+      { emitEvents: true },
+      { imports: [EventEmitterModule.forRoot({ wildcard: true })], providers: [Listeners] },
+    );
     try {
       const port = await listen(app);
       const base = createInkboxEvent('message.received') as Record<string, unknown>;
-      for (const type of ['message.*', '**', 'message.received.*', 'Message.Received', 'message..received', 'message']) {
+      for (const type of [
+        'message.*',
+        '**',
+        'message.received.*',
+        'Message.Received',
+        'message..received',
+        'message',
+      ]) {
         expect((await deliver(port, { ...base, id: `evt_${type}`, event_type: type, data: {} })).status).toBe(200);
       }
       expect(heard).toEqual([]);
-      expect(any).toEqual(['message.*', '**', 'message.received.*', 'Message.Received', 'message..received', 'message']);
+      expect(any).toEqual([
+        'message.*',
+        '**',
+        'message.received.*',
+        'Message.Received',
+        'message..received',
+        'message',
+      ]);
       // a well-formed type still reaches them
       await deliver(port, createInkboxEvent('message.received'));
       expect([...heard].sort()).toEqual(['**:message.received', 'message.*:message.received']);

@@ -31,7 +31,9 @@ export function rawRequest(
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   return new Promise((resolve, reject) => {
     // a header given as '' is left out (e.g. content-length, to send the body chunked)
-    const all = Object.fromEntries(Object.entries({ 'content-length': String(bytes.length), ...headers }).filter(([, v]) => v !== ''));
+    const all = Object.fromEntries(
+      Object.entries({ 'content-length': String(bytes.length), ...headers }).filter(([, v]) => v !== ''),
+    );
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: all, agent: false });
     const timer = setTimeout(() => {
       req.destroy();

@@ -41,12 +41,23 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
       ['no X-Inkbox-Signature', 400, (h) => delete h['X-Inkbox-Signature']],
       ['a malformed signature', 400, (h) => (h['X-Inkbox-Signature'] = 'sha256=zz')],
       ['a stale timestamp', 401, (h) => (h['X-Inkbox-Timestamp'] = String(Math.floor(Date.now() / 1000) - 3600))],
-      ['a timestamp in the future', 401, (h) => (h['X-Inkbox-Timestamp'] = String(Math.floor(Date.now() / 1000) + 3600))],
+      [
+        'a timestamp in the future',
+        401,
+        (h) => (h['X-Inkbox-Timestamp'] = String(Math.floor(Date.now() / 1000) + 3600)),
+      ],
     ];
     it.each(cases)('%s → %i at once, connection closed', async (_name, status, edit) => {
       const s = signed(createInkboxEvent('message.received'));
       edit(s.headers);
-      const res = await rawRequest(port, 'POST', PATH, { ...s.headers, 'content-length': String(50 * 1024 * 1024) }, s.body, { sendBytes: 10 });
+      const res = await rawRequest(
+        port,
+        'POST',
+        PATH,
+        { ...s.headers, 'content-length': String(50 * 1024 * 1024) },
+        s.body,
+        { sendBytes: 10 },
+      );
       expect(res.status).toBe(status);
       expect(res.headers.connection).toBe('close');
       expect(JSON.parse(res.body)).toMatchObject({ statusCode: status });
@@ -55,7 +66,9 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
 
     it('a declared Content-Length above maxBodyBytes → 413 at once with Connection: close', async () => {
       const s = signed(createInkboxEvent('message.received'));
-      const res = await rawRequest(port, 'POST', PATH, { ...s.headers, 'content-length': '4097' }, s.body, { sendBytes: 0 });
+      const res = await rawRequest(port, 'POST', PATH, { ...s.headers, 'content-length': '4097' }, s.body, {
+        sendBytes: 0,
+      });
       expect(res.status).toBe(413);
       expect(res.headers.connection).toBe('close');
       expect(rejectionLines(logger)).toHaveLength(1);
@@ -79,7 +92,13 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
     it('one byte more → 413, also when the length is not declared (chunked)', async () => {
       const s = signed(bodyOfSize(4097));
       expect((await rawRequest(port, 'POST', PATH, s.headers, s.body)).status).toBe(413);
-      const chunked = await rawRequest(port, 'POST', PATH, { ...s.headers, 'transfer-encoding': 'chunked', 'content-length': '' }, s.body);
+      const chunked = await rawRequest(
+        port,
+        'POST',
+        PATH,
+        { ...s.headers, 'transfer-encoding': 'chunked', 'content-length': '' },
+        s.body,
+      );
       expect(chunked.status).toBe(413);
       expect(app.get(Recorder).calls).toHaveLength(0);
     });
@@ -87,7 +106,13 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
 
   it('a +json media type with parameters is accepted on the webhook route', async () => {
     const s = signed(createInkboxEvent('message.received'));
-    const res = await rawRequest(port, 'POST', PATH, { ...s.headers, 'Content-Type': 'application/vnd.inkbox+json; charset=utf-8' }, s.body);
+    const res = await rawRequest(
+      port,
+      'POST',
+      PATH,
+      { ...s.headers, 'Content-Type': 'application/vnd.inkbox+json; charset=utf-8' },
+      s.body,
+    );
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ outcome: 'processed' });
   });
@@ -114,7 +139,13 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
 
     it('a request id with a C1 control byte is logged escaped', async () => {
       const s = signed(createInkboxEvent('message.received'));
-      const res = await rawRequest(port, 'POST', PATH, { ...s.headers, 'X-Inkbox-Request-ID': Buffer.from('abc\x85\x9bdef', 'latin1').toString('latin1') }, s.body);
+      const res = await rawRequest(
+        port,
+        'POST',
+        PATH,
+        { ...s.headers, 'X-Inkbox-Request-ID': Buffer.from('abc\x85\x9bdef', 'latin1').toString('latin1') },
+        s.body,
+      );
       expect(res.status).toBe(400);
       const [line] = rejectionLines(logger);
       expect(line).toContain('abc\\x85\\x9bdef');
@@ -157,8 +188,12 @@ describe.each(APP_KINDS)('receiver hardening — %s', (kind) => {
       const idless = signed(withoutId);
       const hash = createHash('sha256').update(idless.body).digest('hex');
       const impostor = signed({ ...createInkboxEvent('message.sent'), id: `sha256:${hash}` });
-      expect(JSON.parse((await rawRequest(port, 'POST', PATH, impostor.headers, impostor.body)).body)).toEqual({ outcome: 'processed' });
-      expect(JSON.parse((await rawRequest(port, 'POST', PATH, idless.headers, idless.body)).body)).toEqual({ outcome: 'processed' });
+      expect(JSON.parse((await rawRequest(port, 'POST', PATH, impostor.headers, impostor.body)).body)).toEqual({
+        outcome: 'processed',
+      });
+      expect(JSON.parse((await rawRequest(port, 'POST', PATH, idless.headers, idless.body)).body)).toEqual({
+        outcome: 'processed',
+      });
       const keys = app.get(Recorder).calls.map((c) => c.key);
       expect(new Set(keys).size).toBe(2);
     });
@@ -169,7 +204,9 @@ describe('a request that reaches the webhook route uncaptured (Express, URL rewr
   it('is a 400 saying so, never a 500 with setup advice', async () => {
     const { app, logger } = await makeHardenApp('express', {}, { providers: [Recorder] });
     try {
-      const express = app.getHttpAdapter().getInstance() as { use(fn: (req: { url: string }, res: unknown, next: () => void) => void): void };
+      const express = app.getHttpAdapter().getInstance() as {
+        use(fn: (req: { url: string }, res: unknown, next: () => void) => void): void;
+      };
       // a rewrite of the app's own, added after the capture: the router then sends /alias to the webhook route
       express.use((req, _res, next) => {
         if (req.url === '/alias') req.url = PATH;

@@ -7,12 +7,17 @@ import { describeWithRedis } from '../guarantees/support/redis-env';
 const LEASE = { leaseMs: 200, ttlMs: 600_000 };
 
 /** Claims until the handler can run again (its lease expired); bounded, never a tight timing check. */
-async function claimUntilRunnable(store: { claim: InkboxRedisStore['claim'] }, key: string, boundMs = 10_000): Promise<number> {
+async function claimUntilRunnable(
+  store: { claim: InkboxRedisStore['claim'] },
+  key: string,
+  boundMs = 10_000,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     const claim = await store.claim(key, ['h'], LEASE);
     if (claim.run.includes('h')) return Date.now() - started;
-    if (Date.now() - started > boundMs) throw new Error(`the lease of ${LEASE.leaseMs} ms still held after ${boundMs} ms`);
+    if (Date.now() - started > boundMs)
+      throw new Error(`the lease of ${LEASE.leaseMs} ms still held after ${boundMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

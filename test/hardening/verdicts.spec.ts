@@ -45,8 +45,12 @@ describe('parser verdicts: every constraint of the envelope refuses a wrong valu
 
 describe('parser verdicts: every string field of a mail message refuses a number', () => {
   const valid = createInkboxEvent('message.received') as { data: { message: Record<string, unknown> } };
-  const stringFields = Object.entries(valid.data.message).filter(([, v]) => typeof v === 'string').map(([k]) => k);
-  const listFields = Object.entries(valid.data.message).filter(([, v]) => Array.isArray(v) && v.every((x) => typeof x === 'string')).map(([k]) => k);
+  const stringFields = Object.entries(valid.data.message)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k]) => k);
+  const listFields = Object.entries(valid.data.message)
+    .filter(([, v]) => Array.isArray(v) && v.every((x) => typeof x === 'string'))
+    .map(([k]) => k);
 
   it('has fields to check', () => {
     expect(stringFields.length).toBeGreaterThan(3);

@@ -17,7 +17,15 @@ describeWithRedis('queue delivery across processes (receiver and workers apart, 
   });
   beforeEach(() => {
     const run = randomUUID();
-    env = { REDIS_URL: url, LOAD_KEY: KEY, QUEUE_NAME: `inkbox-proc-${run}`, RECORD_PREFIX: `inkbox-proc-rec:${run}`, IDEM_PREFIX: `inkbox-proc-idem:${run}:`, BACKOFF_MS: '50', ATTEMPTS: '5' };
+    env = {
+      REDIS_URL: url,
+      LOAD_KEY: KEY,
+      QUEUE_NAME: `inkbox-proc-${run}`,
+      RECORD_PREFIX: `inkbox-proc-rec:${run}`,
+      IDEM_PREFIX: `inkbox-proc-idem:${run}:`,
+      BACKOFF_MS: '50',
+      ATTEMPTS: '5',
+    };
   });
   afterEach(async () => {
     await Promise.all(processes.splice(0).map((p) => p.kill()));
@@ -37,14 +45,25 @@ describeWithRedis('queue delivery across processes (receiver and workers apart, 
 
   it('processes every delivery accepted while no worker ran, once a worker starts', async () => {
     const receiver = await start({ ROLE: 'receiver' });
-    const events = Array.from({ length: 40 }, (_, i) => createInkboxEvent(i % 4 === 0 ? 'message.failed' : 'message.received'));
-    for (const e of events) expect(await deliver(receiver.port, e, KEY)).toEqual({ status: 200, body: '{"outcome":"queued"}' });
+    const events = Array.from({ length: 40 }, (_, i) =>
+      createInkboxEvent(i % 4 === 0 ? 'message.failed' : 'message.received'),
+    );
+    for (const e of events)
+      expect(await deliver(receiver.port, e, KEY)).toEqual({ status: 200, body: '{"outcome":"queued"}' });
     await sleep(500);
     expect((await readRecords(redis, env.RECORD_PREFIX!)).runs.size).toBe(0);
 
     await start({ ROLE: 'worker' });
-    const expected = events.flatMap((e) => (e.event_type === 'message.failed' ? [`flaky|${e.id}`, `any|${e.id}`] : [`received|${e.id}`, `any|${e.id}`]));
-    expect(await waitFor(async () => (await readRecords(redis, env.RECORD_PREFIX!)).done.size === expected.length, 30_000, 200)).toBe(true);
+    const expected = events.flatMap((e) =>
+      e.event_type === 'message.failed' ? [`flaky|${e.id}`, `any|${e.id}`] : [`received|${e.id}`, `any|${e.id}`],
+    );
+    expect(
+      await waitFor(
+        async () => (await readRecords(redis, env.RECORD_PREFIX!)).done.size === expected.length,
+        30_000,
+        200,
+      ),
+    ).toBe(true);
     await sleep(500);
     const { done } = await readRecords(redis, env.RECORD_PREFIX!);
     expect([...done.keys()].sort()).toEqual(expected.sort());
@@ -60,11 +79,23 @@ describeWithRedis('queue delivery across processes (receiver and workers apart, 
     const events = Array.from({ length: 6 }, () => createInkboxEvent('message.received'));
     for (const e of events) expect((await deliver(receiver.port, e, KEY)).status).toBe(200);
     // every handler of every event is running in the doomed worker
-    expect(await waitFor(async () => (await readRecords(redis, env.RECORD_PREFIX!)).runs.size === events.length * 2, 20_000, 50)).toBe(true);
+    expect(
+      await waitFor(
+        async () => (await readRecords(redis, env.RECORD_PREFIX!)).runs.size === events.length * 2,
+        20_000,
+        50,
+      ),
+    ).toBe(true);
     await doomed.kill();
     const killedAt = Date.now();
     await start({ ROLE: 'worker', ...slow, HANDLER_MS: '100' });
-    expect(await waitFor(async () => (await readRecords(redis, env.RECORD_PREFIX!)).done.size === events.length * 2, 30_000, 100)).toBe(true);
+    expect(
+      await waitFor(
+        async () => (await readRecords(redis, env.RECORD_PREFIX!)).done.size === events.length * 2,
+        30_000,
+        100,
+      ),
+    ).toBe(true);
     const tookOverAfter = Date.now() - killedAt;
     await sleep(1_000);
     const { runs, done } = await readRecords(redis, env.RECORD_PREFIX!);

@@ -27,7 +27,12 @@ describeWithRedis('nestjs-inkbox queue stats | failed | retry', (url) => {
     await sendSigned(app, '/inkbox/webhooks', bad).expect(200);
     await sendSigned(app, '/inkbox/webhooks', good).expect(200);
     const service = app.get(InkboxQueueService);
-    expect(await waitFor(async () => (await service.counts()).failed === 1 && (await service.counts()).completed === 1, 15_000)).toBe(true);
+    expect(
+      await waitFor(
+        async () => (await service.counts()).failed === 1 && (await service.counts()).completed === 1,
+        15_000,
+      ),
+    ).toBe(true);
 
     const cli = (args: string[]) => runCli(['queue', ...args, '--queue', queueName], { REDIS_URL: url });
     const stats = await cli(['stats', '--json']);
@@ -38,7 +43,9 @@ describeWithRedis('nestjs-inkbox queue stats | failed | retry', (url) => {
     expect(failed.code).toBe(0);
     expect(failed.stdout).toContain(`${bad.id}  message.received  attempts 2`);
     expect(failed.stdout).toMatch(/Handler QueueHandlers\.onReceived failed: received failed on purpose \(run \d+\)/);
-    expect(JSON.parse((await cli(['failed', '--json'])).stdout)).toEqual([expect.objectContaining({ eventId: bad.id, attempts: 2 })]);
+    expect(JSON.parse((await cli(['failed', '--json'])).stdout)).toEqual([
+      expect.objectContaining({ eventId: bad.id, attempts: 2 }),
+    ]);
 
     log.plans.set(`received:${bad.id}`, {});
     const retried = await cli(['retry', '--event', String(bad.id)]);

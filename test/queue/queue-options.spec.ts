@@ -14,13 +14,29 @@ describe('queue delivery options', () => {
 
   it('fills the documented defaults and makes Redis on the same URL, with the queue lease, the idempotency store', () => {
     const options = resolve({ delivery: { mode: 'queue', redis: { url: 'redis://127.0.0.1:6379' } } });
-    expect(options.delivery).toMatchObject({ mode: 'queue', queueName: 'inkbox', concurrency: 8, attempts: 8, backoffMs: 1_000, leaseMs: 30_000 });
-    expect(options.idempotency).toMatchObject({ store: 'redis', redis: { url: 'redis://127.0.0.1:6379' }, leaseMs: 30_000 });
+    expect(options.delivery).toMatchObject({
+      mode: 'queue',
+      queueName: 'inkbox',
+      concurrency: 8,
+      attempts: 8,
+      backoffMs: 1_000,
+      leaseMs: 30_000,
+    });
+    expect(options.idempotency).toMatchObject({
+      store: 'redis',
+      redis: { url: 'redis://127.0.0.1:6379' },
+      leaseMs: 30_000,
+    });
   });
 
   it('keeps an idempotency store the app chose, and idempotency: false', () => {
-    expect(resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' } }, idempotency: { store: 'memory' } }).idempotency).toMatchObject({ store: 'memory' });
-    expect(resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' } }, idempotency: false }).idempotency).toBe(false);
+    expect(
+      resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' } }, idempotency: { store: 'memory' } })
+        .idempotency,
+    ).toMatchObject({ store: 'memory' });
+    expect(resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' } }, idempotency: false }).idempotency).toBe(
+      false,
+    );
   });
 
   it('refuses a queue without Redis, a bad URL (without echoing it), a bad queue name or numbers', () => {
@@ -33,8 +49,12 @@ describe('queue delivery options', () => {
     }
     expect(message).toMatch(/redis:\/\/ or rediss:\/\//);
     expect(message).not.toContain('pw-s3cret');
-    expect(() => resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' }, queueName: 'a:b' } })).toThrow(/queueName/);
-    expect(() => resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' }, attempts: 0 } })).toThrow(/delivery\.attempts/);
+    expect(() => resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' }, queueName: 'a:b' } })).toThrow(
+      /queueName/,
+    );
+    expect(() => resolve({ delivery: { mode: 'queue', redis: { url: 'redis://h' }, attempts: 0 } })).toThrow(
+      /delivery\.attempts/,
+    );
     expect(() => resolve({ delivery: { mode: 'other' } as never })).toThrow(/delivery\.mode/);
   });
 
@@ -42,11 +62,15 @@ describe('queue delivery options', () => {
     for (const role of ['receiver', 'worker'] as const) {
       @Module({ imports: [InkboxModule.forRoot({ signingKey: 'whsec_k', role })] })
       class AppModule {}
-      await expect(NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false })).rejects.toThrow(new RegExp(`role '${role}' needs delivery`));
+      await expect(
+        NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false }),
+      ).rejects.toThrow(new RegExp(`role '${role}' needs delivery`));
     }
   });
 
   it('refuses role in a forRootAsync factory (it shapes the route)', () => {
-    expect(() => resolveInkboxOptions({ signingKey: 'whsec_k', role: 'worker' } as never)).toThrow(/next to useFactory/);
+    expect(() => resolveInkboxOptions({ signingKey: 'whsec_k', role: 'worker' } as never)).toThrow(
+      /next to useFactory/,
+    );
   });
 });

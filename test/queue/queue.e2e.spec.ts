@@ -46,13 +46,20 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     // The answers do not wait for the 5 s handlers. (The contract is p99 under 50 ms; on a shared CI
     // machine the bound asserted here is loose on purpose, and the measured value is printed.)
     const p99 = percentile(latencies, 99);
-    process.stdout.write(`queue mode, 5 s handlers: ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms over ${latencies.length} deliveries\n`);
+    process.stdout.write(
+      `queue mode, 5 s handlers: ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms over ${latencies.length} deliveries\n`,
+    );
     expect(p99).toBeLessThan(1_000);
     expect(await waitFor(() => events.every((e) => log.completedFor(String(e.id)).length === 2), 20_000)).toBe(true);
     await sleep(300);
     expect(log.completed.filter((c) => c.className === 'MessageSentEvent')).toHaveLength(1); // the warm-up event, '*' only
     for (const e of events) {
-      expect(log.completedFor(String(e.id)).map((c) => c.handler).sort()).toEqual(['any', 'received']);
+      expect(
+        log
+          .completedFor(String(e.id))
+          .map((c) => c.handler)
+          .sort(),
+      ).toEqual(['any', 'received']);
       expect(log.calls.filter((c) => c.eventId === e.id).length).toBe(2);
     }
     // the handler received the typed class, with the queue's delivery context
@@ -85,7 +92,9 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     log.plans.set(`received:${bad.id}`, { alwaysFail: true });
     await sendSigned(app, PATH, bad).expect(200);
     expect(await waitFor(async () => (await service.counts()).failed === 1, 15_000)).toBe(true);
-    expect(log.calls.filter((c) => c.eventId === bad.id && c.handler === 'received').map((c) => c.attempt)).toEqual([1, 2, 3]);
+    expect(log.calls.filter((c) => c.eventId === bad.id && c.handler === 'received').map((c) => c.attempt)).toEqual([
+      1, 2, 3,
+    ]);
     const failed = await service.failed();
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ eventId: bad.id, eventType: 'message.received', attempts: 3 });
@@ -98,7 +107,12 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     expect(await waitFor(() => log.completedFor(String(bad.id)).length === 2, 10_000)).toBe(true);
     expect(log.calls.filter((c) => c.eventId === bad.id && c.handler === 'any')).toHaveLength(1);
     expect(log.completedFor(String(bad.id)).find((c) => c.handler === 'received')!.attempt).toBe(1); // fresh attempts
-    expect(await waitFor(async () => (await service.counts()).failed === 0 && (await service.counts()).completed === 1, 5_000)).toBe(true);
+    expect(
+      await waitFor(
+        async () => (await service.counts()).failed === 0 && (await service.counts()).completed === 1,
+        5_000,
+      ),
+    ).toBe(true);
     expect(await service.retryFailed(['evt_not_there'])).toEqual({ retried: 0 });
   }, 40_000);
 
@@ -126,7 +140,13 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     // a receiver runs no handler
     await sleep(300);
     expect(log.calls).toEqual([]);
-    expect(await app.get(InkboxQueueService).counts()).toEqual({ waiting: 2, active: 0, delayed: 0, failed: 0, completed: 0 });
+    expect(await app.get(InkboxQueueService).counts()).toEqual({
+      waiting: 2,
+      active: 0,
+      delayed: 0,
+      failed: 0,
+      completed: 0,
+    });
   });
 
   it('graceful shutdown: closing the app lets the active job finish (within leaseMs) before the worker stops', async () => {
@@ -138,7 +158,12 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     const redis = new Redis(url);
     try {
       await app.close();
-      expect(log.completedFor(String(slow.id)).map((c) => c.handler).sort()).toEqual(['any', 'received']);
+      expect(
+        log
+          .completedFor(String(slow.id))
+          .map((c) => c.handler)
+          .sort(),
+      ).toEqual(['any', 'received']);
       expect(await redis.zscore(`bull:${queueName}:completed`, String(slow.id))).not.toBeNull();
       expect(await redis.llen(`bull:${queueName}:active`)).toBe(0);
     } finally {
@@ -156,14 +181,23 @@ describeWithRedis('queue delivery (one app, role all, real redis-server)', (url)
     await start({}, 'receiver');
     await sendSigned(app, PATH, createInkboxEvent('message.received'), { key: 'whsec_wrong' }).expect(401);
     await sendSigned(app, PATH, { event_type: 'message.received' }).expect(400);
-    expect(await app.get(InkboxQueueService).counts()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
+    expect(await app.get(InkboxQueueService).counts()).toEqual({
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      failed: 0,
+      completed: 0,
+    });
   });
 });
 
 describe('queue delivery when Redis cannot be reached', () => {
   it('answers 503 (so Inkbox retries), within enqueueTimeoutMs', async () => {
     const port = await freePort();
-    const { app } = await createQueueApp({ role: 'receiver', delivery: queueDelivery(`redis://127.0.0.1:${port}`, { enqueueTimeoutMs: 500 }) });
+    const { app } = await createQueueApp({
+      role: 'receiver',
+      delivery: queueDelivery(`redis://127.0.0.1:${port}`, { enqueueTimeoutMs: 500 }),
+    });
     try {
       const started = Date.now();
       const res = await sendSigned(app, PATH, createInkboxEvent('message.received'));
@@ -179,7 +213,10 @@ describe('queue delivery when Redis cannot be reached', () => {
 describe('queue delivery when Redis goes away and comes back (a redis-server this test starts and kills)', () => {
   it('answers 503 while Redis is down and queues again once it is back', async () => {
     const redis = await OwnRedis.start();
-    const { app } = await createQueueApp({ role: 'receiver', delivery: queueDelivery(redis.url, { enqueueTimeoutMs: 2_000 }) });
+    const { app } = await createQueueApp({
+      role: 'receiver',
+      delivery: queueDelivery(redis.url, { enqueueTimeoutMs: 2_000 }),
+    });
     try {
       await sendSigned(app, PATH, createInkboxEvent('message.received')).expect(200, { outcome: 'queued' });
       await redis.kill();

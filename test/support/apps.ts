@@ -1,4 +1,13 @@
-import { Controller, Get, Module, Post, Body, type DynamicModule, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Module,
+  Post,
+  Body,
+  type DynamicModule,
+  type INestApplication,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InkboxModule, type InkboxModuleExtras, type InkboxModuleOptions } from '../../lib';
 import { CallLog, EverythingHandler, MailHandlers } from './recording-handlers';
@@ -33,7 +42,8 @@ export interface AppSetup {
 }
 
 export function buildAppModule(setup: AppSetup = {}) {
-  const handlers = setup.wildcard === false ? [MailHandlers, FamilyHandlers] : [MailHandlers, FamilyHandlers, EverythingHandler];
+  const handlers =
+    setup.wildcard === false ? [MailHandlers, FamilyHandlers] : [MailHandlers, FamilyHandlers, EverythingHandler];
   @Module({ imports: [CallLogModule], providers: handlers })
   class Handlers {}
 

@@ -10,14 +10,28 @@ export class CapturingLogger extends ConsoleLogger implements LoggerService {
 
   private keep(level: string, message: unknown, rest: unknown[]): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    this.lines.push({ level, message: String(message) + (rest.length > 1 ? ` ${rest.slice(0, -1).map(String).join(' ')}` : ''), context });
+    this.lines.push({
+      level,
+      message: String(message) + (rest.length > 1 ? ` ${rest.slice(0, -1).map(String).join(' ')}` : ''),
+      context,
+    });
   }
 
-  override log(message: unknown, ...rest: unknown[]) { this.keep('log', message, rest); }
-  override error(message: unknown, ...rest: unknown[]) { this.keep('error', message, rest); }
-  override warn(message: unknown, ...rest: unknown[]) { this.keep('warn', message, rest); }
-  override debug(message: unknown, ...rest: unknown[]) { this.keep('debug', message, rest); }
-  override verbose(message: unknown, ...rest: unknown[]) { this.keep('verbose', message, rest); }
+  override log(message: unknown, ...rest: unknown[]) {
+    this.keep('log', message, rest);
+  }
+  override error(message: unknown, ...rest: unknown[]) {
+    this.keep('error', message, rest);
+  }
+  override warn(message: unknown, ...rest: unknown[]) {
+    this.keep('warn', message, rest);
+  }
+  override debug(message: unknown, ...rest: unknown[]) {
+    this.keep('debug', message, rest);
+  }
+  override verbose(message: unknown, ...rest: unknown[]) {
+    this.keep('verbose', message, rest);
+  }
 
   text(): string {
     return this.lines.map((l) => `${l.level} [${l.context ?? ''}] ${l.message}`).join('\n');

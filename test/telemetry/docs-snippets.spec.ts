@@ -19,12 +19,21 @@ describe('docs/observability.md', () => {
       join(WORK, 'tsconfig.json'),
       JSON.stringify({
         extends: '../../tsconfig.json',
-        compilerOptions: { noEmit: true, rootDir: '../..', types: ['node'], paths: { 'nestjs-inkbox': ['../../lib/index.ts'] } },
+        compilerOptions: {
+          noEmit: true,
+          rootDir: '../..',
+          types: ['node'],
+          paths: { 'nestjs-inkbox': ['../../lib/index.ts'] },
+        },
         include: ['*.ts'],
       }),
     );
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(WORK, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(WORK, 'tsconfig.json')],
+        { encoding: 'utf8', stdio: 'pipe' },
+      );
     } catch (error) {
       throw new Error(`a snippet does not compile:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
     }

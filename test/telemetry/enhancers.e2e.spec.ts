@@ -28,11 +28,19 @@ describe.each(ADAPTERS)('handlers inside Nest enhancers (%s)', (adapter) => {
     expect(rec.calls.sort()).toEqual(['guarded', 'onReceived']);
 
     const runs = rec.seen.map((s) => `${s.by}:${s.className}.${s.handlerName}`).sort();
-    expect(runs).toEqual(['class:EnhancedHandlers.guarded', 'class:EnhancedHandlers.onReceived', 'global:EnhancedHandlers.guarded', 'global:EnhancedHandlers.onReceived']);
+    expect(runs).toEqual([
+      'class:EnhancedHandlers.guarded',
+      'class:EnhancedHandlers.onReceived',
+      'global:EnhancedHandlers.guarded',
+      'global:EnhancedHandlers.onReceived',
+    ]);
     for (const seen of rec.seen) {
       expect(seen.type).toBe('inkbox');
       expect(seen.args).toHaveLength(2);
-      const [event, delivery] = seen.args as [{ id: string; constructor: { name: string } }, { requestId: string; eventKey: string }];
+      const [event, delivery] = seen.args as [
+        { id: string; constructor: { name: string } },
+        { requestId: string; eventKey: string },
+      ];
       expect(event.constructor.name).toBe('MessageReceivedEvent');
       expect(event.id).toBe(payload.id);
       expect(delivery.eventKey).toBe(payload.id);
@@ -52,12 +60,20 @@ describe.each(ADAPTERS)('handlers inside Nest enhancers (%s)', (adapter) => {
   });
 
   it("when guards skip every handler the delivery is 'ignored'", async () => {
-    const res = await sendSigned(app, PATH, createInkboxEvent('message.bounced', { data: { message: { subject: 'deny' } } }));
+    const res = await sendSigned(
+      app,
+      PATH,
+      createInkboxEvent('message.bounced', { data: { message: { subject: 'deny' } } }),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ outcome: 'ignored' });
     expect(rec.calls).toEqual([]);
 
-    const runs = await sendSigned(app, PATH, createInkboxEvent('message.bounced', { data: { message: { subject: 'fine' } } }));
+    const runs = await sendSigned(
+      app,
+      PATH,
+      createInkboxEvent('message.bounced', { data: { message: { subject: 'fine' } } }),
+    );
     expect(runs.body).toEqual({ outcome: 'processed' });
     expect(rec.calls).toEqual(['onlyBounce']);
   });

@@ -67,13 +67,23 @@ describe.each(ADAPTERS)('error hooks (%s)', (adapter) => {
       expect(info.delivery.eventKey).toBe(payload.id);
     }
     // the app keeps answering after the hooks threw and hung
-    const next = await sendSigned(app, PATH, createInkboxEvent('message.received', { data: { message: { subject: 'fine' } } }));
+    const next = await sendSigned(
+      app,
+      PATH,
+      createInkboxEvent('message.received', { data: { message: { subject: 'fine' } } }),
+    );
     expect(next.status).toBe(200);
   });
 
   it('no hook runs for successes or for handlers skipped by a guard', async () => {
-    expect((await sendSigned(app, PATH, createInkboxEvent('message.received', { data: { message: { subject: 'deny' } } }))).status).toBe(200);
-    expect((await sendSigned(app, PATH, createInkboxEvent('message.bounced', { data: { message: { subject: 'deny' } } }))).status).toBe(200);
+    expect(
+      (await sendSigned(app, PATH, createInkboxEvent('message.received', { data: { message: { subject: 'deny' } } })))
+        .status,
+    ).toBe(200);
+    expect(
+      (await sendSigned(app, PATH, createInkboxEvent('message.bounced', { data: { message: { subject: 'deny' } } })))
+        .status,
+    ).toBe(200);
     expect(rec.hookCalls).toEqual([]);
     expect(optionHook).toEqual([]);
   });
@@ -127,13 +137,20 @@ describe.each(ADAPTERS)('InkboxHealthIndicator with @nestjs/terminus (%s)', (ada
     indicator.registerQueueProbe(() => new Promise(() => undefined));
     res = await request(up.getHttpServer()).get('/health');
     expect(res.status).toBe(503);
-    expect(res.body.error.inkbox).toMatchObject({ queue: { status: 'down' }, message: expect.stringMatching(/queue: no answer within 500 ms/) });
+    expect(res.body.error.inkbox).toMatchObject({
+      queue: { status: 'down' },
+      message: expect.stringMatching(/queue: no answer within 500 ms/),
+    });
   });
 });
 
 describeWithRedis('InkboxHealthIndicator on the Redis store', (url) => {
   it('is up against a running Redis, down against a port where none listens', async () => {
-    const live = await createEnhancedApp({ adapter: 'express', ...health, inkbox: { idempotency: { store: 'redis', redis: { url } } } });
+    const live = await createEnhancedApp({
+      adapter: 'express',
+      ...health,
+      inkbox: { idempotency: { store: 'redis', redis: { url } } },
+    });
     const dead = await createEnhancedApp({
       adapter: 'express',
       ...health,

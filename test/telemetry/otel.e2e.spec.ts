@@ -47,7 +47,10 @@ describe.each(ADAPTERS)('OpenTelemetry traces and metrics (%s)', (adapter) => {
 
   /** The finished spans of the trace whose `inkbox.receive` has this request id. */
   async function traceOf(requestIdOrReason: (receive: ReadableSpan) => boolean, minSpans: number) {
-    const receive = await sdk.waitForSpans((all) => all.filter(byName(INKBOX_RECEIVE_SPAN)).find(requestIdOrReason), 'inkbox.receive');
+    const receive = await sdk.waitForSpans(
+      (all) => all.filter(byName(INKBOX_RECEIVE_SPAN)).find(requestIdOrReason),
+      'inkbox.receive',
+    );
     const traceId = receive.spanContext().traceId;
     const all = await sdk.waitForSpans((list) => {
       const same = list.filter((s) => s.spanContext().traceId === traceId);
@@ -66,37 +69,62 @@ describe.each(ADAPTERS)('OpenTelemetry traces and metrics (%s)', (adapter) => {
     const http = all.find(byName('HTTP POST'))!;
     expect(http).toBeDefined();
     expect(parentOf(receive)).toBe(http.spanContext().spanId);
-    expect(receive.attributes).toMatchObject({ 'inkbox.event_type': 'message.received', 'inkbox.event_id': payload.id, 'inkbox.outcome': 'processed' });
+    expect(receive.attributes).toMatchObject({
+      'inkbox.event_type': 'message.received',
+      'inkbox.event_id': payload.id,
+      'inkbox.outcome': 'processed',
+    });
     expect(typeof attr(receive, 'inkbox.request_id')).toBe('string');
     expect(receive.status.code).not.toBe(SpanStatusCode.ERROR);
 
     const handles = all.filter(byName(INKBOX_HANDLE_SPAN));
-    expect(handles.map((s) => attr(s, 'inkbox.handler')).sort()).toEqual(['EnhancedHandlers.guarded', 'EnhancedHandlers.onReceived']);
+    expect(handles.map((s) => attr(s, 'inkbox.handler')).sort()).toEqual([
+      'EnhancedHandlers.guarded',
+      'EnhancedHandlers.onReceived',
+    ]);
     for (const handle of handles) {
       expect(parentOf(handle)).toBe(receive.spanContext().spanId);
       expect(handle.status.code).not.toBe(SpanStatusCode.ERROR);
     }
-    expect(await sdk.metricValue('inkbox.deliveries', { event_type: 'message.received', outcome: 'processed' })).toBe(before + 1);
+    expect(await sdk.metricValue('inkbox.deliveries', { event_type: 'message.received', outcome: 'processed' })).toBe(
+      before + 1,
+    );
   });
 
   it('a failing handler: ERROR status and the exception on its inkbox.handle, outcome failed, duration recorded', async () => {
     const payload = createInkboxEvent('message.received', { data: { message: { subject: 'boom' } } });
-    const failedBefore = await sdk.metricValue('inkbox.deliveries', { event_type: 'message.received', outcome: 'failed' });
-    const durationsBefore = await sdk.metricValue('inkbox.handler.duration', { handler: 'EnhancedHandlers.onReceived', outcome: 'failed' });
+    const failedBefore = await sdk.metricValue('inkbox.deliveries', {
+      event_type: 'message.received',
+      outcome: 'failed',
+    });
+    const durationsBefore = await sdk.metricValue('inkbox.handler.duration', {
+      handler: 'EnhancedHandlers.onReceived',
+      outcome: 'failed',
+    });
     const res = await sendSigned(app, PATH, payload);
     expect(res.status).toBe(500);
 
     const { receive, all } = await traceOf((s) => attr(s, 'inkbox.event_id') === payload.id, 4);
     expect(receive.attributes['inkbox.outcome']).toBe('failed');
     expect(receive.status.code).toBe(SpanStatusCode.ERROR);
-    const failed = all.find((s) => s.name === INKBOX_HANDLE_SPAN && attr(s, 'inkbox.handler') === 'EnhancedHandlers.onReceived')!;
+    const failed = all.find(
+      (s) => s.name === INKBOX_HANDLE_SPAN && attr(s, 'inkbox.handler') === 'EnhancedHandlers.onReceived',
+    )!;
     expect(failed.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'handler exploded' });
-    expect(failed.events.find((e) => e.name === 'exception')?.attributes).toMatchObject({ 'exception.message': 'handler exploded' });
-    const ok = all.find((s) => s.name === INKBOX_HANDLE_SPAN && attr(s, 'inkbox.handler') === 'EnhancedHandlers.guarded')!;
+    expect(failed.events.find((e) => e.name === 'exception')?.attributes).toMatchObject({
+      'exception.message': 'handler exploded',
+    });
+    const ok = all.find(
+      (s) => s.name === INKBOX_HANDLE_SPAN && attr(s, 'inkbox.handler') === 'EnhancedHandlers.guarded',
+    )!;
     expect(ok.status.code).not.toBe(SpanStatusCode.ERROR);
 
-    expect(await sdk.metricValue('inkbox.deliveries', { event_type: 'message.received', outcome: 'failed' })).toBe(failedBefore + 1);
-    expect(await sdk.metricValue('inkbox.handler.duration', { handler: 'EnhancedHandlers.onReceived', outcome: 'failed' })).toBe(durationsBefore + 1);
+    expect(await sdk.metricValue('inkbox.deliveries', { event_type: 'message.received', outcome: 'failed' })).toBe(
+      failedBefore + 1,
+    );
+    expect(
+      await sdk.metricValue('inkbox.handler.duration', { handler: 'EnhancedHandlers.onReceived', outcome: 'failed' }),
+    ).toBe(durationsBefore + 1);
     expect(await sdk.metricUnit('inkbox.handler.duration')).toBe('ms');
   });
 
@@ -107,28 +135,37 @@ describe.each(ADAPTERS)('OpenTelemetry traces and metrics (%s)', (adapter) => {
     const { receive, all } = await traceOf((s) => attr(s, 'inkbox.event_id') === payload.id, 3);
     expect(receive.attributes['inkbox.outcome']).toBe('ignored');
     const handle = all.find(byName(INKBOX_HANDLE_SPAN))!;
-    expect(handle.attributes).toMatchObject({ 'inkbox.handler': 'EnhancedHandlers.onlyBounce', 'inkbox.outcome': 'ignored' });
+    expect(handle.attributes).toMatchObject({
+      'inkbox.handler': 'EnhancedHandlers.onlyBounce',
+      'inkbox.outcome': 'ignored',
+    });
   });
 
   it.each([
     ['signature_mismatch', 401, { key: 'whsec_not_the_key' }],
     ['missing_signature', 400, { headers: { 'X-Inkbox-Signature': undefined } }],
     ['unsupported_media_type', 415, { headers: { 'content-type': 'text/plain' } }],
-  ] as const)('a rejected delivery (%s): inkbox.receive with ERROR and inkbox.rejected_reason, inkbox.rejections counted', async (reason, status, opts) => {
-    const before = await sdk.metricValue('inkbox.rejections', { reason });
-    const res = await sendSigned(app, PATH, createInkboxEvent('message.received'), opts as never);
-    expect(res.status).toBe(status);
-    const { receive, all } = await traceOf((s) => attr(s, 'inkbox.rejected_reason') !== undefined, 2);
-    expect(receive.attributes['inkbox.rejected_reason']).toBe(reason);
-    expect(receive.status.code).toBe(SpanStatusCode.ERROR);
-    expect(parentOf(receive)).toBe(all.find(byName('HTTP POST'))!.spanContext().spanId);
-    expect(all.filter(byName(INKBOX_HANDLE_SPAN))).toHaveLength(0);
-    expect(await sdk.metricValue('inkbox.rejections', { reason })).toBe(before + 1);
-  });
+  ] as const)(
+    'a rejected delivery (%s): inkbox.receive with ERROR and inkbox.rejected_reason, inkbox.rejections counted',
+    async (reason, status, opts) => {
+      const before = await sdk.metricValue('inkbox.rejections', { reason });
+      const res = await sendSigned(app, PATH, createInkboxEvent('message.received'), opts);
+      expect(res.status).toBe(status);
+      const { receive, all } = await traceOf((s) => attr(s, 'inkbox.rejected_reason') !== undefined, 2);
+      expect(receive.attributes['inkbox.rejected_reason']).toBe(reason);
+      expect(receive.status.code).toBe(SpanStatusCode.ERROR);
+      expect(parentOf(receive)).toBe(all.find(byName('HTTP POST'))!.spanContext().spanId);
+      expect(all.filter(byName(INKBOX_HANDLE_SPAN))).toHaveLength(0);
+      expect(await sdk.metricValue('inkbox.rejections', { reason })).toBe(before + 1);
+    },
+  );
 
   it('an invalid payload with a valid signature is rejected as invalid_payload', async () => {
     const before = await sdk.metricValue('inkbox.rejections', { reason: 'invalid_payload' });
-    const signed = signInkboxWebhook({ event_type: 'message.received', data: 'not an object' }, { signingKey: 'whsec_test_receiver_key' });
+    const signed = signInkboxWebhook(
+      { event_type: 'message.received', data: 'not an object' },
+      { signingKey: 'whsec_test_receiver_key' },
+    );
     const res = await request(app.getHttpServer()).post(PATH).set(signed.headers).send(signed.body);
     expect(res.status).toBe(400);
     const { receive } = await traceOf((s) => attr(s, 'inkbox.rejected_reason') !== undefined, 2);
@@ -154,9 +191,17 @@ describe.each(ADAPTERS)('OpenTelemetry traces and metrics (%s)', (adapter) => {
     // later, elsewhere: the worker runs a handler under the carried context, outside any request
     sdk.spans.reset();
     const runner = app.get(InkboxHandlerRunner);
-    const handler = { id: 'Worker.process', types: ['message.sent'], invoke: async () => trace.getTracer('app').startSpan('inside the handler').end() };
+    const handler = {
+      id: 'Worker.process',
+      types: ['message.sent'],
+      invoke: async () => trace.getTracer('app').startSpan('inside the handler').end(),
+    };
     const run = await runWithInkboxTraceContext(carrier, () =>
-      runner.run(handler, { event_type: 'message.sent' } as never, { requestId: 'r', eventKey: payload.id, params: {} }),
+      runner.run(handler, { event_type: 'message.sent' } as never, {
+        requestId: 'r',
+        eventKey: payload.id,
+        params: {},
+      }),
     );
     expect(run.outcome).toBe('processed');
     const handle = await sdk.waitForSpans((all) => all.find(byName(INKBOX_HANDLE_SPAN)), 'worker handle span');

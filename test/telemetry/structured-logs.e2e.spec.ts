@@ -8,15 +8,27 @@ const PATH = '/inkbox/webhooks';
 /** A JSON-style logger (as nestjs-pino): keeps the raw arguments of every call. */
 class RawLogger implements LoggerService {
   readonly calls: Array<{ level: string; args: unknown[] }> = [];
-  log(...args: unknown[]) { this.calls.push({ level: 'log', args }); }
-  error(...args: unknown[]) { this.calls.push({ level: 'error', args }); }
-  warn(...args: unknown[]) { this.calls.push({ level: 'warn', args }); }
-  debug(...args: unknown[]) { this.calls.push({ level: 'debug', args }); }
-  verbose(...args: unknown[]) { this.calls.push({ level: 'verbose', args }); }
+  log(...args: unknown[]) {
+    this.calls.push({ level: 'log', args });
+  }
+  error(...args: unknown[]) {
+    this.calls.push({ level: 'error', args });
+  }
+  warn(...args: unknown[]) {
+    this.calls.push({ level: 'warn', args });
+  }
+  debug(...args: unknown[]) {
+    this.calls.push({ level: 'debug', args });
+  }
+  verbose(...args: unknown[]) {
+    this.calls.push({ level: 'verbose', args });
+  }
 
   /** The object messages, with their own enumerable fields (what a JSON logger serialises). */
   records(level: string): Array<Record<string, unknown>> {
-    return this.calls.filter((c) => c.level === level && typeof c.args[0] === 'object').map((c) => ({ ...(c.args[0] as object) }));
+    return this.calls
+      .filter((c) => c.level === level && typeof c.args[0] === 'object')
+      .map((c) => ({ ...(c.args[0] as object) }));
   }
 }
 
@@ -28,7 +40,12 @@ describe.each(ADAPTERS)('structured handler logs (%s)', (adapter) => {
       const failing = createInkboxEvent('message.received', { data: { message: { subject: 'boom' } } });
       expect((await sendSigned(app, PATH, failing)).status).toBe(500);
       const failure = logger.records('error').find((r) => r.handler === 'EnhancedHandlers.onReceived')!;
-      expect(failure).toMatchObject({ eventId: failing.id, eventType: 'message.received', handler: 'EnhancedHandlers.onReceived', outcome: 'failed' });
+      expect(failure).toMatchObject({
+        eventId: failing.id,
+        eventType: 'message.received',
+        handler: 'EnhancedHandlers.onReceived',
+        outcome: 'failed',
+      });
       expect(failure.msg).toMatch(/^Handler EnhancedHandlers\.onReceived failed for message\.received event /);
       expect(typeof failure.requestId).toBe('string');
       expect(typeof failure.durationMs).toBe('number');
@@ -37,11 +54,9 @@ describe.each(ADAPTERS)('structured handler logs (%s)', (adapter) => {
       const ok = createInkboxEvent('message.received', { data: { message: { subject: 'deny' } } });
       expect((await sendSigned(app, PATH, ok)).status).toBe(200);
       const debug = logger.records('debug').filter((r) => r.eventId === ok.id);
-      expect(debug.map((r) => `${String(r.handler ?? 'delivery')}:${String(r.outcome)}`).sort()).toEqual([
-        'EnhancedHandlers.guarded:ignored',
-        'EnhancedHandlers.onReceived:processed',
-        'delivery:processed',
-      ]);
+      expect(
+        debug.map((r) => `${(r.handler as string | undefined) ?? 'delivery'}:${String(r.outcome)}`).sort(),
+      ).toEqual(['EnhancedHandlers.guarded:ignored', 'EnhancedHandlers.onReceived:processed', 'delivery:processed']);
       for (const record of debug) expect(typeof record.durationMs).toBe('number');
     } finally {
       await app.close();
@@ -58,7 +73,11 @@ describe("Nest's console logger", () => {
     });
     const app = await createEnhancedApp({ adapter: 'express', inkbox: { idempotency: false }, logger });
     try {
-      const res = await sendSigned(app, PATH, createInkboxEvent('message.received', { id: 'evt_logline', data: { message: { subject: 'boom' } } }));
+      const res = await sendSigned(
+        app,
+        PATH,
+        createInkboxEvent('message.received', { id: 'evt_logline', data: { message: { subject: 'boom' } } }),
+      );
       expect(res.status).toBe(500);
     } finally {
       spy.mockRestore();
@@ -84,6 +103,11 @@ describe("Nest's console logger", () => {
       .map((l) => JSON.parse(l) as { message: Record<string, unknown>; context: string })
       .find((r) => typeof r.message === 'object' && r.message.handler === 'EnhancedHandlers.onReceived')!;
     expect(record.context).toBe('InkboxWebhook');
-    expect(record.message).toMatchObject({ eventId: 'evt_logline', eventType: 'message.received', outcome: 'failed', handler: 'EnhancedHandlers.onReceived' });
+    expect(record.message).toMatchObject({
+      eventId: 'evt_logline',
+      eventType: 'message.received',
+      outcome: 'failed',
+      handler: 'EnhancedHandlers.onReceived',
+    });
   });
 });

@@ -25,14 +25,24 @@ describe('deliverInkboxEvent on an app that was only initialised (no listen)', (
   it.each(INKBOX_EVENT_TYPES)('delivers %s through the real route to its handlers', async (type) => {
     // an extra top-level field on every type; a deep override of the subject on mail types
     const mail = type.startsWith('message.');
-    const res = await deliverInkboxEvent(app, type, { marker: `about ${type}`, ...(mail ? { data: { message: { subject: `about ${type}` } } } : {}) } as never, key);
+    const res = await deliverInkboxEvent(
+      app,
+      type,
+      { marker: `about ${type}`, ...(mail ? { data: { message: { subject: `about ${type}` } } } : {}) } as never,
+      key,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ outcome: 'processed' });
     expect(res.event.event_type).toBe(type);
     // the handler of the type itself: not '*', the mail 'outcome' handler or a family pattern's
     const typed = log.calls.filter((c) => c.handler !== 'any' && c.handler !== 'outcome' && !c.handler.endsWith('.*'));
     expect(typed).toHaveLength(1);
-    expect(typed[0]!.event).toMatchObject({ id: res.event.id, event_type: type, marker: `about ${type}`, ...(mail ? { data: { message: { subject: `about ${type}` } } } : {}) });
+    expect(typed[0]!.event).toMatchObject({
+      id: res.event.id,
+      event_type: type,
+      marker: `about ${type}`,
+      ...(mail ? { data: { message: { subject: `about ${type}` } } } : {}),
+    });
   });
 
   it('takes the options as third argument when there are no overrides', async () => {
@@ -49,7 +59,9 @@ describe('deliverInkboxEvent on an app that was only initialised (no listen)', (
   it('handles concurrent deliveries on the temporarily bound server, then closes it', async () => {
     const results = await Promise.all(INKBOX_EVENT_TYPES.map((type) => deliverInkboxEvent(app, type, undefined, key)));
     expect(results.map((r) => r.status)).toEqual(INKBOX_EVENT_TYPES.map(() => 200));
-    expect(new Set(log.calls.filter((c) => c.handler === 'any').map((c) => c.event.id)).size).toBe(INKBOX_EVENT_TYPES.length);
+    expect(new Set(log.calls.filter((c) => c.handler === 'any').map((c) => c.event.id)).size).toBe(
+      INKBOX_EVENT_TYPES.length,
+    );
     expect((app.getHttpServer() as Server).listening).toBe(false);
   });
 
@@ -62,17 +74,26 @@ describe('deliverInkboxEvent on an app that was only initialised (no listen)', (
   });
 
   it('answers 401 for a timestamp outside the tolerance', async () => {
-    const res = await deliverInkboxEvent(app, 'message.bounced', undefined, { ...key, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const res = await deliverInkboxEvent(app, 'message.bounced', undefined, {
+      ...key,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     expect(res.status).toBe(401);
     expect(String(res.body?.message)).toMatch(/old/);
     expect(log.calls).toHaveLength(0);
   });
 
   it('lets a test remove or replace headers to exercise the guard', async () => {
-    const unsigned = await deliverInkboxEvent(app, 'message.sent', undefined, { ...key, headers: { 'x-inkbox-signature': undefined } });
+    const unsigned = await deliverInkboxEvent(app, 'message.sent', undefined, {
+      ...key,
+      headers: { 'x-inkbox-signature': undefined },
+    });
     expect(unsigned.status).toBe(400);
     expect(unsigned.request.headers).not.toHaveProperty('X-Inkbox-Signature');
-    const text = await deliverInkboxEvent(app, 'message.sent', undefined, { ...key, headers: { 'content-type': 'text/plain' } });
+    const text = await deliverInkboxEvent(app, 'message.sent', undefined, {
+      ...key,
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
     expect(text.request.headers).toEqual(expect.objectContaining({ 'content-type': 'text/plain' }));
     expect(log.calls).toHaveLength(0);
@@ -97,7 +118,10 @@ describe('deliverInkboxEvent on an app that was only initialised (no listen)', (
 
   it('sendInkboxWebhook sends a string body byte for byte (invalid payloads get a 400 naming the field)', async () => {
     const payload = createInkboxEvent('message.received');
-    const broken = JSON.stringify({ ...payload, data: { ...payload.data, message: { ...payload.data.message, from_address: 42 } } });
+    const broken = JSON.stringify({
+      ...payload,
+      data: { ...payload.data, message: { ...payload.data.message, from_address: 42 } },
+    });
     const res = await sendInkboxWebhook(app, broken, key);
     expect(res.request.body).toBe(broken);
     expect(res.status).toBe(400);
@@ -114,7 +138,12 @@ describe('deliverInkboxEvent on other targets', () => {
       const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
       const viaApp = await deliverInkboxEvent(app, 'message.received', undefined, key);
       const viaUrl = await deliverInkboxEvent(`http://127.0.0.1:${port}`, 'message.bounced', undefined, key);
-      const viaFullUrl = await deliverInkboxEvent(new URL(`http://127.0.0.1:${port}/inkbox/webhooks`), 'message.sent', undefined, key);
+      const viaFullUrl = await deliverInkboxEvent(
+        new URL(`http://127.0.0.1:${port}/inkbox/webhooks`),
+        'message.sent',
+        undefined,
+        key,
+      );
       expect([viaApp.status, viaUrl.status, viaFullUrl.status]).toEqual([200, 200, 200]);
       expect(app.get(CallLog).names()).toEqual(['any', 'any', 'any', 'bounced', 'outcome', 'received', 'sent']);
       expect((app.getHttpServer() as Server).listening).toBe(true);
@@ -131,7 +160,9 @@ describe('deliverInkboxEvent on other targets', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ outcome: 'processed' });
       expect(app.get(CallLog).names()).toEqual(['any', 'bounced', 'outcome']);
-      const forged = await deliverInkboxEvent(app, 'message.bounced', undefined, { signingKey: 'whsec_not_the_app_key' });
+      const forged = await deliverInkboxEvent(app, 'message.bounced', undefined, {
+        signingKey: 'whsec_not_the_app_key',
+      });
       expect(forged.status).toBe(401);
       expect((app.getHttpServer() as Server).listening).toBe(false);
     } finally {
@@ -177,22 +208,34 @@ describe('deliverInkboxEvent on other targets', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    await expect(deliverInkboxEvent(`http://127.0.0.1:${port}`, 'message.sent', undefined, key)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(deliverInkboxEvent(`http://127.0.0.1:${port}`, 'message.sent', undefined, key)).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
   });
 
   it('rejects with a timeout when the app never answers', async () => {
     const server = createServer(() => undefined);
     try {
-      await expect(deliverInkboxEvent(server, 'message.sent', undefined, { ...key, timeoutMs: 200 })).rejects.toThrow(/within 200 ms/);
+      await expect(deliverInkboxEvent(server, 'message.sent', undefined, { ...key, timeoutMs: 200 })).rejects.toThrow(
+        /within 200 ms/,
+      );
     } finally {
       server.closeAllConnections();
     }
   });
 
   it('refuses to run without a signing key or with a bad target', async () => {
-    await expect(deliverInkboxEvent('http://127.0.0.1:1', 'message.sent', undefined, { signingKey: '' })).rejects.toThrow(/signingKey/);
-    await expect(deliverInkboxEvent('http://127.0.0.1:1', 'message.sent', { id: 'evt_x' } as never)).rejects.toThrow(/signingKey/);
-    await expect(deliverInkboxEvent({} as never, 'message.sent', undefined, key)).rejects.toThrow(/Nest application, a Node HTTP server or a URL/);
-    await expect(deliverInkboxEvent('ftp://example.com', 'message.sent', undefined, key)).rejects.toThrow(/http and https/);
+    await expect(
+      deliverInkboxEvent('http://127.0.0.1:1', 'message.sent', undefined, { signingKey: '' }),
+    ).rejects.toThrow(/signingKey/);
+    await expect(deliverInkboxEvent('http://127.0.0.1:1', 'message.sent', { id: 'evt_x' } as never)).rejects.toThrow(
+      /signingKey/,
+    );
+    await expect(deliverInkboxEvent({} as never, 'message.sent', undefined, key)).rejects.toThrow(
+      /Nest application, a Node HTTP server or a URL/,
+    );
+    await expect(deliverInkboxEvent('ftp://example.com', 'message.sent', undefined, key)).rejects.toThrow(
+      /http and https/,
+    );
   });
 });

@@ -36,7 +36,12 @@ describe('createInkboxEvent', () => {
       data: { message: { to_addresses: ['gone@example.com'], subject: 'Hello' }, contacts: [] },
     });
     expect(payload.id).toBe('evt_fixed');
-    expect(payload.data.message).toMatchObject({ to_addresses: ['gone@example.com'], subject: 'Hello', status: 'bounced', direction: 'outbound' });
+    expect(payload.data.message).toMatchObject({
+      to_addresses: ['gone@example.com'],
+      subject: 'Hello',
+      status: 'bounced',
+      direction: 'outbound',
+    });
     expect(payload.data.contacts).toEqual([]);
     expect(payload.data.agent_identities).toEqual([]);
   });
@@ -48,7 +53,11 @@ describe('createInkboxEvent', () => {
 
 describe('signInkboxWebhook', () => {
   it('reproduces the reference signature', () => {
-    const signed = signInkboxWebhook('{"id":"evt_1","event_type":"message.received"}', { signingKey: 'whsec_example', requestId: 'req-1', timestamp: 1700000000 });
+    const signed = signInkboxWebhook('{"id":"evt_1","event_type":"message.received"}', {
+      signingKey: 'whsec_example',
+      requestId: 'req-1',
+      timestamp: 1700000000,
+    });
     expect(signed.headers).toEqual({
       'Content-Type': 'application/json',
       'X-Inkbox-Request-ID': 'req-1',
@@ -63,7 +72,10 @@ describe('signInkboxWebhook', () => {
     expect(signed.body).toBe(JSON.stringify(payload));
     expect(verifyWith('whsec_k', signed.headers, signed.body).ok).toBe(true);
     expect(verifyWith('k', signed.headers, signed.body).ok).toBe(true);
-    expect(verifyWith('whsec_other', signed.headers, signed.body)).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+    expect(verifyWith('whsec_other', signed.headers, signed.body)).toMatchObject({
+      ok: false,
+      reason: 'signature_mismatch',
+    });
   });
 
   it('uses a fresh request id each time and the current time by default', () => {

@@ -25,9 +25,28 @@ const is = <T extends true>(_proof?: T): void => undefined;
 // the family patterns are the unions of their classes
 is<Equal<InkboxEventFor<'call.*'>, CallEndedEvent>>();
 is<Equal<InkboxEventFor<'text.received'>, TextReceivedEvent>>();
-is<Equal<Extract<InkboxEventFor<'imessage.*'>, { event_type: 'imessage.reaction_received' }>, IMessageReactionReceivedEvent>>();
-is<Equal<InkboxEventFor<'imessage.*'>['event_type'], 'imessage.received' | 'imessage.reaction_received' | 'imessage.sent' | 'imessage.delivered' | 'imessage.delivery_failed'>>();
-is<Equal<InkboxEventFor<'a2a.*'>['event_type'], 'a2a.task.created' | 'a2a.task.message' | 'a2a.task.canceled' | 'a2a.sent_task.updated'>>();
+is<
+  Equal<
+    Extract<InkboxEventFor<'imessage.*'>, { event_type: 'imessage.reaction_received' }>,
+    IMessageReactionReceivedEvent
+  >
+>();
+is<
+  Equal<
+    InkboxEventFor<'imessage.*'>['event_type'],
+    | 'imessage.received'
+    | 'imessage.reaction_received'
+    | 'imessage.sent'
+    | 'imessage.delivered'
+    | 'imessage.delivery_failed'
+  >
+>();
+is<
+  Equal<
+    InkboxEventFor<'a2a.*'>['event_type'],
+    'a2a.task.created' | 'a2a.task.message' | 'a2a.task.canceled' | 'a2a.sent_task.updated'
+  >
+>();
 is<Equal<InkboxEventFor<'*'>, InkboxEvent>>();
 
 export class AcceptedHandlers {
@@ -60,7 +79,9 @@ export class AcceptedHandlers {
 
   @OnInkboxIncomingCall()
   decide(call: PhoneIncomingCallEvent): InkboxIncomingCallDecision {
-    return call.contacts?.length ? { action: 'answer', client_websocket_url: 'wss://agent.example.com' } : { action: 'reject' };
+    return call.contacts?.length
+      ? { action: 'answer', client_websocket_url: 'wss://agent.example.com' }
+      : { action: 'reject' };
   }
 }
 
@@ -103,9 +124,9 @@ export class RefusedHandlers {
 }
 
 // createInkboxEvent types its payload by event type
-is<Equal<typeof textPayload.data.text_message.local_phone_number, string>>();
-is<Equal<ReturnType<typeof incomingCall>['remote_phone_number'], string>>();
-const textPayload = createInkboxEvent('text.received', { data: { text_message: { text: 'STOP' } } });
-const incomingCall = () => createInkboxEvent('phone.incoming_call', { remote_phone_number: '+15555550123' });
+is<Equal<typeof _textPayload.data.text_message.local_phone_number, string>>();
+is<Equal<ReturnType<typeof _incomingCall>['remote_phone_number'], string>>();
+const _textPayload = createInkboxEvent('text.received', { data: { text_message: { text: 'STOP' } } });
+const _incomingCall = () => createInkboxEvent('phone.incoming_call', { remote_phone_number: '+15555550123' });
 // @ts-expect-error overrides are typed: text is a string or null
 createInkboxEvent('text.received', { data: { text_message: { text: 42 } } });

@@ -45,7 +45,15 @@ export class TextMessage {
   /** Outbound only: `queued`, `sent`, `delivered`, `delivery_failed`, `delivery_unconfirmed` or `sending_failed`. */
   @IsOptional()
   @IsString()
-  delivery_status?: 'queued' | 'sent' | 'delivered' | 'delivery_failed' | 'delivery_unconfirmed' | 'sending_failed' | (string & {}) | null;
+  delivery_status?:
+    | 'queued'
+    | 'sent'
+    | 'delivered'
+    | 'delivery_failed'
+    | 'delivery_unconfirmed'
+    | 'sending_failed'
+    | (string & {})
+    | null;
 
   /** `user_initiated` or `auto_reply`. */
   @IsString()

@@ -57,7 +57,12 @@ export class MailEventsHandler {
     this.record(event, delivery, 'failed', recipients(event));
   }
 
-  private record(event: InkboxMailEvent, delivery: InkboxDeliveryContext, kind: MailEventKind, counterparties: string[]): void {
+  private record(
+    event: InkboxMailEvent,
+    delivery: InkboxDeliveryContext,
+    kind: MailEventKind,
+    counterparties: string[],
+  ): void {
     const message = event.data.message;
     this.store.record({
       // The payload id (evt_…) when present, else a hash of the body: the same across Inkbox's retries.

@@ -29,7 +29,13 @@ export interface MailboxRecord {
   /** Messages Inkbox gave up sending. */
   failedMessages: Array<{ messageId: string; subject: string | null; recipients: string[]; failedAt: string }>;
   /** The latest events, newest first. */
-  recentEvents: Array<{ kind: MailEventKind; eventKey: string; subject: string | null; counterparties: string[]; occurredAt: string }>;
+  recentEvents: Array<{
+    kind: MailEventKind;
+    eventKey: string;
+    subject: string | null;
+    counterparties: string[];
+    occurredAt: string;
+  }>;
 }
 
 const KINDS: MailEventKind[] = ['received', 'sent', 'forwarded', 'delivered', 'bounced', 'failed'];
@@ -84,9 +90,20 @@ export class MailRecordStore implements OnModuleDestroy {
   /** Records one event; returns false when it was already recorded (a redelivery). */
   record(row: MailEventRow): boolean {
     return this.db.transaction(() => {
-      const inserted = this.insertEvent.run({ ...row, counterparties: JSON.stringify(row.counterparties), recordedAt: new Date().toISOString() }).changes === 1;
+      const inserted =
+        this.insertEvent.run({
+          ...row,
+          counterparties: JSON.stringify(row.counterparties),
+          recordedAt: new Date().toISOString(),
+        }).changes === 1;
       if (inserted && row.kind === 'bounced') {
-        for (const address of row.counterparties) this.countBounce.run({ mailbox: row.mailbox, address: address.toLowerCase(), occurredAt: row.occurredAt, subject: row.subject });
+        for (const address of row.counterparties)
+          this.countBounce.run({
+            mailbox: row.mailbox,
+            address: address.toLowerCase(),
+            occurredAt: row.occurredAt,
+            subject: row.subject,
+          });
       }
       return inserted;
     })();
@@ -94,31 +111,73 @@ export class MailRecordStore implements OnModuleDestroy {
 
   /** Every mailbox with at least one event, in alphabetical order. */
   mailboxes(): string[] {
-    return (this.db.prepare('SELECT DISTINCT mailbox FROM mail_events ORDER BY mailbox').all() as Array<{ mailbox: string }>).map((r) => r.mailbox);
+    return (
+      this.db.prepare('SELECT DISTINCT mailbox FROM mail_events ORDER BY mailbox').all() as Array<{ mailbox: string }>
+    ).map((r) => r.mailbox);
   }
 
   /** The record of one mailbox, or undefined when nothing was recorded for it. */
   mailbox(address: string, recent = 20): MailboxRecord | undefined {
     const mailbox = address.toLowerCase();
-    const countRows = this.db.prepare('SELECT kind, COUNT(*) AS n FROM mail_events WHERE mailbox = ? GROUP BY kind').all(mailbox) as Array<{ kind: MailEventKind; n: number }>;
+    const countRows = this.db
+      .prepare('SELECT kind, COUNT(*) AS n FROM mail_events WHERE mailbox = ? GROUP BY kind')
+      .all(mailbox) as Array<{ kind: MailEventKind; n: number }>;
     if (countRows.length === 0) return undefined;
     const counts = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<MailEventKind, number>;
     for (const row of countRows) counts[row.kind] = row.n;
     const bounced = this.db
-      .prepare('SELECT address, bounces, last_bounced_at, last_subject FROM bounced_recipients WHERE mailbox = ? ORDER BY last_bounced_at DESC, address')
-      .all(mailbox) as Array<{ address: string; bounces: number; last_bounced_at: string; last_subject: string | null }>;
+      .prepare(
+        'SELECT address, bounces, last_bounced_at, last_subject FROM bounced_recipients WHERE mailbox = ? ORDER BY last_bounced_at DESC, address',
+      )
+      .all(mailbox) as Array<{
+      address: string;
+      bounces: number;
+      last_bounced_at: string;
+      last_subject: string | null;
+    }>;
     const failed = this.db
-      .prepare(`SELECT message_id, subject, counterparties, occurred_at FROM mail_events WHERE mailbox = ? AND kind = 'failed' ORDER BY occurred_at DESC`)
-      .all(mailbox) as Array<{ message_id: string; subject: string | null; counterparties: string; occurred_at: string }>;
+      .prepare(
+        `SELECT message_id, subject, counterparties, occurred_at FROM mail_events WHERE mailbox = ? AND kind = 'failed' ORDER BY occurred_at DESC`,
+      )
+      .all(mailbox) as Array<{
+      message_id: string;
+      subject: string | null;
+      counterparties: string;
+      occurred_at: string;
+    }>;
     const events = this.db
-      .prepare('SELECT kind, event_key, subject, counterparties, occurred_at FROM mail_events WHERE mailbox = ? ORDER BY occurred_at DESC, recorded_at DESC LIMIT ?')
-      .all(mailbox, recent) as Array<{ kind: MailEventKind; event_key: string; subject: string | null; counterparties: string; occurred_at: string }>;
+      .prepare(
+        'SELECT kind, event_key, subject, counterparties, occurred_at FROM mail_events WHERE mailbox = ? ORDER BY occurred_at DESC, recorded_at DESC LIMIT ?',
+      )
+      .all(mailbox, recent) as Array<{
+      kind: MailEventKind;
+      event_key: string;
+      subject: string | null;
+      counterparties: string;
+      occurred_at: string;
+    }>;
     return {
       mailbox,
       counts,
-      bouncedRecipients: bounced.map((b) => ({ address: b.address, bounces: b.bounces, lastBouncedAt: b.last_bounced_at, lastSubject: b.last_subject })),
-      failedMessages: failed.map((f) => ({ messageId: f.message_id, subject: f.subject, recipients: JSON.parse(f.counterparties) as string[], failedAt: f.occurred_at })),
-      recentEvents: events.map((e) => ({ kind: e.kind, eventKey: e.event_key, subject: e.subject, counterparties: JSON.parse(e.counterparties) as string[], occurredAt: e.occurred_at })),
+      bouncedRecipients: bounced.map((b) => ({
+        address: b.address,
+        bounces: b.bounces,
+        lastBouncedAt: b.last_bounced_at,
+        lastSubject: b.last_subject,
+      })),
+      failedMessages: failed.map((f) => ({
+        messageId: f.message_id,
+        subject: f.subject,
+        recipients: JSON.parse(f.counterparties) as string[],
+        failedAt: f.occurred_at,
+      })),
+      recentEvents: events.map((e) => ({
+        kind: e.kind,
+        eventKey: e.event_key,
+        subject: e.subject,
+        counterparties: JSON.parse(e.counterparties) as string[],
+        occurredAt: e.occurred_at,
+      })),
     };
   }
 

@@ -47,9 +47,20 @@ export function rawRequest(port: number, req: RawRequest, timeoutMs = 20_000): P
     });
     socket.on('connect', () => {
       const body = req.body ?? Buffer.alloc(0);
-      const lines: Buffer[] = [Buffer.from(`${req.method ?? 'POST'} ${req.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`, 'latin1')];
+      const lines: Buffer[] = [
+        Buffer.from(
+          `${req.method ?? 'POST'} ${req.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`,
+          'latin1',
+        ),
+      ];
       for (const [name, value] of req.headers) {
-        lines.push(Buffer.concat([Buffer.from(`${name}: `, 'latin1'), typeof value === 'string' ? Buffer.from(value, 'latin1') : value, Buffer.from('\r\n')]));
+        lines.push(
+          Buffer.concat([
+            Buffer.from(`${name}: `, 'latin1'),
+            typeof value === 'string' ? Buffer.from(value, 'latin1') : value,
+            Buffer.from('\r\n'),
+          ]),
+        );
       }
       const hasLength = req.headers.some(([n]) => n.toLowerCase() === 'content-length');
       if (req.chunked) lines.push(Buffer.from('Transfer-Encoding: chunked\r\n'));

@@ -17,7 +17,9 @@ export function describeWithRedis(name: string, body: (url: string) => void): vo
   if (REQUIRED) {
     describe(name, () => {
       it('needs Redis', () => {
-        throw new Error('CI_REQUIRE_REDIS=1 but REDIS_URL is not set: start redis-server and set REDIS_URL=redis://127.0.0.1:<port>.');
+        throw new Error(
+          'CI_REQUIRE_REDIS=1 but REDIS_URL is not set: start redis-server and set REDIS_URL=redis://127.0.0.1:<port>.',
+        );
       });
     });
     return;
@@ -71,9 +73,13 @@ export class OwnRedis {
 
   /** (Re)starts the server on the same port. */
   async restart(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     this.child = child;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.once('error', () => undefined);

@@ -6,4 +6,14 @@ const { InkboxModule, OnInkboxEvent, MessageBouncedEvent } = require('nestjs-ink
 const { signInkboxWebhook, createInkboxEvent } = require('nestjs-inkbox/testing');
 const { runConsumer } = require('./run.cjs');
 
-runConsumer({ Injectable, Module, NestFactory, InkboxModule, OnInkboxEvent, MessageBouncedEvent, signInkboxWebhook, createInkboxEvent, format: 'cjs' });
+runConsumer({
+  Injectable,
+  Module,
+  NestFactory,
+  InkboxModule,
+  OnInkboxEvent,
+  MessageBouncedEvent,
+  signInkboxWebhook,
+  createInkboxEvent,
+  format: 'cjs',
+});

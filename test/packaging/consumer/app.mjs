@@ -7,4 +7,14 @@ import { signInkboxWebhook, createInkboxEvent } from 'nestjs-inkbox/testing';
 import { createRequire } from 'node:module';
 
 const { runConsumer } = createRequire(import.meta.url)('./run.cjs');
-runConsumer({ Injectable, Module, NestFactory, InkboxModule, OnInkboxEvent, MessageBouncedEvent, signInkboxWebhook, createInkboxEvent, format: 'esm' });
+runConsumer({
+  Injectable,
+  Module,
+  NestFactory,
+  InkboxModule,
+  OnInkboxEvent,
+  MessageBouncedEvent,
+  signInkboxWebhook,
+  createInkboxEvent,
+  format: 'esm',
+});

@@ -20,12 +20,29 @@ const { runConsumer } = require('./run.cjs');
 const write = process.stdout.write.bind(process.stdout);
 let inline;
 process.stdout.write = (text) => ((inline = JSON.parse(text)), true);
-runConsumer({ Injectable, Module: NestModule, NestFactory, ...lib, signInkboxWebhook, createInkboxEvent, format: 'cjs' })
+runConsumer({
+  Injectable,
+  Module: NestModule,
+  NestFactory,
+  ...lib,
+  signInkboxWebhook,
+  createInkboxEvent,
+  format: 'cjs',
+})
   .then(async () => {
     process.stdout.write = write;
-    const loaded = Object.keys(require.cache).filter((path) => path.includes(`${require('node:path').sep}bullmq${require('node:path').sep}`));
+    const loaded = Object.keys(require.cache).filter((path) =>
+      path.includes(`${require('node:path').sep}bullmq${require('node:path').sep}`),
+    );
     class QueueApp {}
-    NestModule({ imports: [lib.InkboxModule.forRoot({ signingKey: 'whsec_pack', delivery: { mode: 'queue', redis: { url: 'redis://127.0.0.1:1' } } })] })(QueueApp);
+    NestModule({
+      imports: [
+        lib.InkboxModule.forRoot({
+          signingKey: 'whsec_pack',
+          delivery: { mode: 'queue', redis: { url: 'redis://127.0.0.1:1' } },
+        }),
+      ],
+    })(QueueApp);
     let queueError = null;
     try {
       const app = await NestFactory.create(QueueApp, { logger: false, abortOnError: false });

@@ -1,10 +1,23 @@
 // Builds a Nest app with one bounce handler, sends it a signed event over HTTP and prints the result as JSON.
 exports.runConsumer = async function runConsumer(lib) {
-  const { Injectable, Module, NestFactory, InkboxModule, OnInkboxEvent, MessageBouncedEvent, signInkboxWebhook, createInkboxEvent } = lib;
+  const {
+    Injectable,
+    Module,
+    NestFactory,
+    InkboxModule,
+    OnInkboxEvent,
+    MessageBouncedEvent,
+    signInkboxWebhook,
+    createInkboxEvent,
+  } = lib;
   const received = [];
   class BounceHandler {
     onBounce(event) {
-      received.push({ className: event.constructor.name, isBounce: event instanceof MessageBouncedEvent, id: event.id });
+      received.push({
+        className: event.constructor.name,
+        isBounce: event instanceof MessageBouncedEvent,
+        id: event.id,
+      });
     }
   }
   const descriptor = Object.getOwnPropertyDescriptor(BounceHandler.prototype, 'onBounce');
@@ -21,7 +34,13 @@ exports.runConsumer = async function runConsumer(lib) {
   const forged = signInkboxWebhook(event, { signingKey: 'whsec_wrong' });
   const ok = await fetch(url, { method: 'POST', headers: good.headers, body: good.body });
   const bad = await fetch(url, { method: 'POST', headers: forged.headers, body: forged.body });
-  const result = { format: lib.format, ok: [ok.status, await ok.json()], forged: bad.status, received, eventId: event.id };
+  const result = {
+    format: lib.format,
+    ok: [ok.status, await ok.json()],
+    forged: bad.status,
+    received,
+    eventId: event.id,
+  };
   await app.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 };

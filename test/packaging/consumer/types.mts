@@ -11,4 +11,8 @@ export class Handler {
 }
 export const mod = InkboxModule.forRoot({ signingKey: 'k' });
 const signed = signInkboxWebhook(createInkboxEvent('message.sent'), { signingKey: 'k' });
-export const result: boolean = verifyInkboxSignature({ rawBody: signed.body, headers: signed.headers, signingKey: 'k' }).ok;
+export const result: boolean = verifyInkboxSignature({
+  rawBody: signed.body,
+  headers: signed.headers,
+  signingKey: 'k',
+}).ok;

@@ -24,7 +24,11 @@ export interface QueueProcess {
 
 /** Starts one app process and waits until it listens. */
 export async function startQueueProcess(env: Record<string, string>): Promise<QueueProcess> {
-  const child = fork(APP, [], { cwd: ROOT, env: { ...process.env, INKBOX_LIB: builtLib(), ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(APP, [], {
+    cwd: ROOT,
+    env: { ...process.env, INKBOX_LIB: builtLib(), ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('app process did not start within 60 s')), 60_000);
     child.once('exit', (code) => {
@@ -61,11 +65,14 @@ export async function startQueueProcess(env: Record<string, string>): Promise<Qu
 export function deliver(port: number, payload: unknown, signingKey: string): Promise<{ status: number; body: string }> {
   const signed = signInkboxWebhook(payload, { signingKey });
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/inkbox/webhooks', headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/inkbox/webhooks', headers: signed.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(signed.body);
   });

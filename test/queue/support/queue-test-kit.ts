@@ -81,8 +81,20 @@ export class QueueHandlers {
  * here crashes a worker: on a busy machine a worker's lock renewal can be late, and BullMQ then runs
  * the job again as if the worker had died (the crash tests run in test/queue/processes.e2e.spec.ts).
  */
-export function queueDelivery(url: string, extra: Partial<InkboxQueueDeliveryOptions> = {}): InkboxQueueDeliveryOptions {
-  return { mode: 'queue', redis: { url }, queueName: `inkbox-test-${randomUUID()}`, attempts: 3, backoffMs: 50, leaseMs: 5_000, concurrency: 8, ...extra };
+export function queueDelivery(
+  url: string,
+  extra: Partial<InkboxQueueDeliveryOptions> = {},
+): InkboxQueueDeliveryOptions {
+  return {
+    mode: 'queue',
+    redis: { url },
+    queueName: `inkbox-test-${randomUUID()}`,
+    attempts: 3,
+    backoffMs: 50,
+    leaseMs: 5_000,
+    concurrency: 8,
+    ...extra,
+  };
 }
 
 /** A real app with the module in queue mode and the recording handlers, on 127.0.0.1. */
@@ -91,7 +103,7 @@ export async function createQueueApp(
 ): Promise<{ app: INestApplication; log: QueueLog }> {
   @Module({ providers: [QueueLog, QueueHandlers], exports: [QueueLog] })
   class Handlers {}
-  @Module({ imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...inkbox } as InkboxModuleOptions), Handlers] })
+  @Module({ imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...inkbox }), Handlers] })
   class AppModule {}
   const app = await NestFactory.create(AppModule, { logger: false });
   await app.listen(0, '127.0.0.1');

@@ -55,7 +55,10 @@ export class Recorder {
 }
 
 function subjectOf(context: ExecutionContext): string | undefined {
-  return (getInkboxContext<MessageReceivedEvent>(context)?.event.data.message as { subject?: string | null } | undefined)?.subject ?? undefined;
+  return (
+    (getInkboxContext<MessageReceivedEvent>(context)?.event.data.message as { subject?: string | null } | undefined)
+      ?.subject ?? undefined
+  );
 }
 
 /** Records every run it wraps; registered globally (APP_INTERCEPTOR) and per class. */
@@ -77,7 +80,9 @@ function recordingInterceptor(by: string): Type<NestInterceptor> {
         });
       }
       const type = context.getType<string>();
-      return next.handle().pipe(tap({ error: (e: Error) => type !== 'http' && this.rec.interceptedErrors.push(`${by}: ${e.message}`) }));
+      return next
+        .handle()
+        .pipe(tap({ error: (e: Error) => type !== 'http' && this.rec.interceptedErrors.push(`${by}: ${e.message}`) }));
     }
   }
   return RecordingInterceptor;
@@ -180,7 +185,12 @@ export function buildEnhancedModule(options: EnhancedAppOptions): Type<unknown> 
   class HandlersModule {}
 
   @Module({
-    imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...options.inkbox }), RecorderModule, HandlersModule, ...(options.imports ?? [])],
+    imports: [
+      InkboxModule.forRoot({ signingKey: SIGNING_KEY, ...options.inkbox }),
+      RecorderModule,
+      HandlersModule,
+      ...(options.imports ?? []),
+    ],
     controllers: options.controllers ?? [],
     providers: [
       { provide: APP_INTERCEPTOR, useClass: GlobalInterceptor },
@@ -193,7 +203,10 @@ export function buildEnhancedModule(options: EnhancedAppOptions): Type<unknown> 
 }
 
 /** A real app on the chosen adapter, initialised (not listening: supertest binds a port). */
-export async function createEnhancedApp(options: EnhancedAppOptions, before?: (app: INestApplication) => void): Promise<INestApplication> {
+export async function createEnhancedApp(
+  options: EnhancedAppOptions,
+  before?: (app: INestApplication) => void,
+): Promise<INestApplication> {
   const module = buildEnhancedModule(options);
   const logger = options.logger ?? false;
   const app =

@@ -2,8 +2,18 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { context, metrics, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 
 /** The OpenTelemetry SDK as an app registers it, with in-memory exporters to assert on. */
 export function registerTestSdk(options: { propagator?: boolean } = {}) {
@@ -36,7 +46,8 @@ export function registerTestSdk(options: { propagator?: boolean } = {}) {
   /** Descriptor unit of a metric, once it has been recorded. */
   async function metricUnit(name: string): Promise<string | undefined> {
     const { resourceMetrics } = await reader.collect();
-    for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) if (m.descriptor.name === name) return m.descriptor.unit;
+    for (const scope of resourceMetrics.scopeMetrics)
+      for (const m of scope.metrics) if (m.descriptor.name === name) return m.descriptor.unit;
     return undefined;
   }
 
