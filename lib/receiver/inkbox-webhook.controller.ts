@@ -59,7 +59,7 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
       try {
         return await this.handle(req);
       } catch (error) {
-        if (error instanceof HttpException && error.getStatus() < 500) {
+        if (error instanceof HttpException && error.getStatus() !== 500) {
           const response = error.getResponse() as { message?: unknown };
           const message = Array.isArray(response?.message)
             ? response.message.join('; ')
