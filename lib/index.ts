@@ -140,7 +140,11 @@ export {
   runWithInkboxTraceContext,
   type InkboxTraceCarrier,
 } from './telemetry/inkbox-trace-context.js';
-export type { InkboxDeliveryOutcome, InkboxHandlerOutcome } from './telemetry/inkbox-telemetry.service.js';
+export {
+  InkboxTelemetry,
+  type InkboxDeliveryOutcome,
+  type InkboxHandlerOutcome,
+} from './telemetry/inkbox-telemetry.service.js';
 export {
   InkboxHealthIndicator,
   type InkboxHealthCheckOptions,

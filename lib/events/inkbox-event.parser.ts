@@ -5,13 +5,9 @@ import { INKBOX_EVENT_CLASSES, isKnownInkboxEventType } from './inkbox-event-typ
 import { buildInstance, type InstanceBuilderLimits } from './inkbox-event.transformer.js';
 import { passesDecorators } from './inkbox-event.validator.js';
 
-/** Thrown when a verified body is not a valid Inkbox event; `problems` lists each failing field. */
-export class InkboxPayloadError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid Inkbox event: ${problems.join('; ')}`);
-    this.name = 'InkboxPayloadError';
-  }
-}
+import { InkboxPayloadError } from '../errors.js';
+
+export { InkboxPayloadError };
 
 const MAX_DEPTH = 64;
 /** Longest array accepted on the error path (Inkbox resolves at most 50 contacts per event). */
