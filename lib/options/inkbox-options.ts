@@ -96,6 +96,73 @@ export function normalizeInkboxRole(role: unknown): InkboxRole {
   throw new InkboxConfigurationError(`role must be 'all' (default), 'receiver' or 'worker' (got ${describe(role)}).`);
 }
 
+/** The keys of a delivery: a fixed list (checked once) or the user's resolver (checked per call). */
+function resolveSigningKeys(
+  signingKey: InkboxModuleOptions['signingKey'] | undefined,
+): ResolvedInkboxOptions['resolveKeys'] {
+  if (signingKey === undefined || signingKey === null || signingKey === '') {
+    throw new InkboxConfigurationError(INKBOX_MESSAGES.signingKeyRequired);
+  }
+  if (typeof signingKey === 'function') {
+    return async (context: InkboxKeyContext) => {
+      const value = await signingKey(context);
+      if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return [];
+      return cleanKeys(value, 'the signingKey resolver');
+    };
+  }
+  const keys = cleanKeys(signingKey, 'signingKey');
+  return () => keys;
+}
+
+/** The admin client's base URL (no trailing slash) and webhook API, after checking the API key. */
+function resolveApiClient(options: InkboxModuleOptions): Pick<ResolvedInkboxOptions, 'apiBaseUrl' | 'webhookApi'> {
+  const apiBaseUrl = options.apiBaseUrl ?? DEFAULT_API_BASE_URL;
+  try {
+    const url = new URL(apiBaseUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new InkboxConfigurationError(`apiBaseUrl must be an absolute http(s) URL such as ${DEFAULT_API_BASE_URL}.`);
+  }
+  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')) {
+    throw new InkboxConfigurationError('apiKey, when given, must be a non-empty string.');
+  }
+  const webhookApi = options.webhookApi ?? 'subscriptions';
+  if (webhookApi !== 'subscriptions' && webhookApi !== 'mailbox-field') {
+    throw new InkboxConfigurationError(`webhookApi must be 'subscriptions' (default) or 'mailbox-field'.`);
+  }
+  return { apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''), webhookApi };
+}
+
+/** The exactly-once layer with its defaults, or `false` when it is turned off. */
+function resolveIdempotency(option: InkboxModuleOptions['idempotency']): ResolvedInkboxOptions['idempotency'] {
+  if (option === false) return false;
+  const idem = option ?? {};
+  const store = idem.store ?? 'memory';
+  if (store !== 'memory' && store !== 'redis' && (typeof store !== 'object' || typeof store.claim !== 'function')) {
+    throw new InkboxConfigurationError(
+      `idempotency.store must be 'memory', 'redis' or an object implementing InkboxIdempotencyStore.`,
+    );
+  }
+  if (store === 'redis' && !idem.redis?.client && !idem.redis?.url) {
+    throw new InkboxConfigurationError(
+      `idempotency.store 'redis' needs idempotency.redis.client (an ioredis instance) or idempotency.redis.url.`,
+    );
+  }
+  const onStoreError = idem.onStoreError ?? 'closed';
+  if (onStoreError !== 'closed' && onStoreError !== 'open') {
+    throw new InkboxConfigurationError(`idempotency.onStoreError must be 'closed' (default: answer 503) or 'open'.`);
+  }
+  return {
+    store,
+    redis: idem.redis,
+    ttlMs: positiveNumber(idem.ttlMs, 'idempotency.ttlMs', DEFAULT_IDEMPOTENCY_TTL_MS, 1),
+    leaseMs: positiveNumber(idem.leaseMs, 'idempotency.leaseMs', DEFAULT_IDEMPOTENCY_LEASE_MS, 1),
+    maxEntries: positiveNumber(idem.maxEntries, 'idempotency.maxEntries', DEFAULT_IDEMPOTENCY_MAX_ENTRIES, 1),
+    maxBytes: positiveNumber(idem.maxBytes, 'idempotency.maxBytes', DEFAULT_IDEMPOTENCY_MAX_BYTES, 1),
+    onStoreError,
+  };
+}
+
 /** Validates the user's options and applies every default, in this one place. */
 export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | null): ResolvedInkboxOptions {
   if (!options || typeof options !== 'object') {
@@ -116,76 +183,21 @@ export function resolveInkboxOptions(options: InkboxModuleOptions | undefined | 
     throw new InkboxConfigurationError(INKBOX_MESSAGES.routeOptionsInFactory);
   }
   const { signingKey } = options;
-  if (signingKey === undefined || signingKey === null || signingKey === '') {
-    throw new InkboxConfigurationError(INKBOX_MESSAGES.signingKeyRequired);
-  }
-  let resolveKeys: ResolvedInkboxOptions['resolveKeys'];
-  if (typeof signingKey === 'function') {
-    resolveKeys = async (context: InkboxKeyContext) => {
-      const value = await signingKey(context);
-      if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return [];
-      return cleanKeys(value, 'the signingKey resolver');
-    };
-  } else {
-    const keys = cleanKeys(signingKey, 'signingKey');
-    resolveKeys = () => keys;
-  }
-
-  const apiBaseUrl = options.apiBaseUrl ?? DEFAULT_API_BASE_URL;
-  try {
-    const url = new URL(apiBaseUrl);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
-  } catch {
-    throw new InkboxConfigurationError(`apiBaseUrl must be an absolute http(s) URL such as ${DEFAULT_API_BASE_URL}.`);
-  }
-  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')) {
-    throw new InkboxConfigurationError('apiKey, when given, must be a non-empty string.');
-  }
-  const webhookApi = options.webhookApi ?? 'subscriptions';
-  if (webhookApi !== 'subscriptions' && webhookApi !== 'mailbox-field') {
-    throw new InkboxConfigurationError(`webhookApi must be 'subscriptions' (default) or 'mailbox-field'.`);
-  }
+  const resolveKeys = resolveSigningKeys(signingKey);
+  const { apiBaseUrl, webhookApi } = resolveApiClient(options);
   const register =
     options.registerWebhooks === undefined ? undefined : resolveRegisterWebhooks(options.registerWebhooks);
 
   const delivery = resolveInkboxDelivery(options.delivery);
   const idempotencyOption = idempotencyForDelivery(options.idempotency, delivery);
-  let idempotency: ResolvedInkboxOptions['idempotency'] = false;
-  if (idempotencyOption !== false) {
-    const idem = idempotencyOption ?? {};
-    const store = idem.store ?? 'memory';
-    if (store !== 'memory' && store !== 'redis' && (typeof store !== 'object' || typeof store.claim !== 'function')) {
-      throw new InkboxConfigurationError(
-        `idempotency.store must be 'memory', 'redis' or an object implementing InkboxIdempotencyStore.`,
-      );
-    }
-    if (store === 'redis' && !idem.redis?.client && !idem.redis?.url) {
-      throw new InkboxConfigurationError(
-        `idempotency.store 'redis' needs idempotency.redis.client (an ioredis instance) or idempotency.redis.url.`,
-      );
-    }
-    const onStoreError = idem.onStoreError ?? 'closed';
-    if (onStoreError !== 'closed' && onStoreError !== 'open') {
-      throw new InkboxConfigurationError(`idempotency.onStoreError must be 'closed' (default: answer 503) or 'open'.`);
-    }
-    idempotency = {
-      store,
-      redis: idem.redis,
-      ttlMs: positiveNumber(idem.ttlMs, 'idempotency.ttlMs', DEFAULT_IDEMPOTENCY_TTL_MS, 1),
-      leaseMs: positiveNumber(idem.leaseMs, 'idempotency.leaseMs', DEFAULT_IDEMPOTENCY_LEASE_MS, 1),
-      maxEntries: positiveNumber(idem.maxEntries, 'idempotency.maxEntries', DEFAULT_IDEMPOTENCY_MAX_ENTRIES, 1),
-      maxBytes: positiveNumber(idem.maxBytes, 'idempotency.maxBytes', DEFAULT_IDEMPOTENCY_MAX_BYTES, 1),
-      onStoreError,
-    };
-  }
-
+  const idempotency = resolveIdempotency(idempotencyOption);
   return {
     resolveKeys,
     dynamicKeys: typeof signingKey === 'function',
     toleranceSeconds: positiveNumber(options.toleranceSeconds, 'toleranceSeconds', DEFAULT_TOLERANCE_SECONDS),
     maxBodyBytes: positiveNumber(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES, 1),
     apiKey: options.apiKey,
-    apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
+    apiBaseUrl,
     apiTimeoutMs: positiveNumber(options.apiTimeoutMs, 'apiTimeoutMs', DEFAULT_API_TIMEOUT_MS, 1),
     apiMaxAttempts: positiveNumber(options.apiMaxAttempts, 'apiMaxAttempts', DEFAULT_API_MAX_ATTEMPTS, 1),
     webhookApi,
