@@ -288,3 +288,35 @@ describe('parseInkboxEvent keeps error answers small', () => {
     );
   });
 });
+
+describe('parseInkboxEvent reads the bytes as a fatal UTF-8 decoder does', () => {
+  const text = JSON.stringify(createInkboxEvent('message.received'));
+  const reference = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+
+  it.each([
+    ['a Buffer', (b: Buffer) => b],
+    [
+      'a Uint8Array view inside a larger buffer',
+      (b: Buffer) =>
+        Uint8Array.from(Buffer.concat([Buffer.from('xx'), b, Buffer.from('yy')])).subarray(2, 2 + b.length),
+    ],
+  ])('drops a leading byte order mark in %s, as TextDecoder does', (_name, wrap) => {
+    const bytes = wrap(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    expect(JSON.parse(reference(bytes))).toEqual(JSON.parse(text));
+    expect(JSON.stringify(parseInkboxEvent(bytes))).toBe(
+      JSON.stringify(parseInkboxEventWithClassValidator(Buffer.from(text))),
+    );
+  });
+
+  it.each([
+    ['a lone continuation byte', [0x80]],
+    ['an overlong encoding', [0xc0, 0xaf]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['a truncated sequence', [0xe2, 0x82]],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ])('refuses %s, as TextDecoder does', (_name, bad) => {
+    const bytes = Buffer.concat([Buffer.from(text.slice(0, -1) + ',"x":"'), Buffer.from(bad), Buffer.from('"}')]);
+    expect(() => reference(bytes)).toThrow();
+    expect(() => parseInkboxEvent(bytes)).toThrow(new InkboxPayloadError(['the body is not valid UTF-8']));
+  });
+});

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { InkboxEvent } from './dto/inkbox-event.dto.js';
@@ -15,7 +16,18 @@ const MAX_ARRAY_ITEMS = 10_000;
 /** Most problems listed in one answer; the rest are counted. */
 const MAX_PROBLEMS = 20;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The text of UTF-8 bytes as a fatal `TextDecoder('utf-8')` gives it (a leading byte order mark
+ * dropped), or undefined when they are not valid UTF-8: checked by Node's `isUtf8`, then decoded
+ * without a second check.
+ */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString('utf8', start);
+}
 
 /**
  * Rejects nesting deeper than {@link MAX_DEPTH}, arrays longer than {@link MAX_ARRAY_ITEMS} and keys
@@ -67,11 +79,14 @@ function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown
   if (typeof rawBody === 'string') {
     text = rawBody;
   } else {
+    let decoded: string | undefined;
     try {
-      text = utf8.decode(rawBody);
+      decoded = decodeUtf8(rawBody);
     } catch {
-      throw new InkboxPayloadError(['the body is not valid UTF-8']);
+      decoded = undefined;
     }
+    if (decoded === undefined) throw new InkboxPayloadError(['the body is not valid UTF-8']);
+    text = decoded;
   }
   let json: unknown;
   try {

@@ -55,7 +55,8 @@ export interface FastifyCaptureSettings {
 }
 
 const KEPT_CONTENT_TYPE = Symbol.for('nestjs-inkbox:content-type');
-// What Fastify's own JSON parser reads on a captured route: the route parses the verified bytes itself.
+const KEPT_CONTENT_LENGTH = Symbol.for('nestjs-inkbox:content-length');
+// What Fastify's own JSON parser reads on a captured route sent in chunks: the route parses the verified bytes itself.
 const PLACEHOLDER = Buffer.from('{}');
 
 function answer(reply: FastifyReplyLike, rejection: InkboxEarlyRejection): void {
@@ -93,22 +94,43 @@ function createPreParsing(settings: FastifyCaptureSettings): PreParsing {
       return payload;
     }
     request[INKBOX_RAW_BODY] = body;
-    // Fastify's own application/json parser (and its settings) reads a placeholder: never the
-    // app's parsers for other types, and no parse error before the signature is checked
-    (request as unknown as Record<symbol, unknown>)[KEPT_CONTENT_TYPE] = request.headers['content-type'];
-    request.headers['content-type'] = 'application/json';
-    const replay = Readable.from([PLACEHOLDER]) as Readable & { receivedEncodedLength?: number };
-    replay.receivedEncodedLength = body.length;
-    return replay;
+    return skipFastifyParsing(request, payload, body.length);
   };
 }
 
-/** Puts the request's own values back once Fastify parsed the placeholder. */
+/**
+ * Keeps Fastify from parsing the body again (the route parses the verified bytes itself), and so
+ * never runs the app's parsers for other types nor a parse error before the signature is checked.
+ * With a declared length, the request reads as bodyless to Fastify (no content type, length 0) and
+ * no parser runs at all; sent in chunks, Fastify's own application/json parser reads a placeholder.
+ * The request's own headers are put back before any `preValidation` step of the route.
+ */
+function skipFastifyParsing(request: FastifyRequestLike, payload: Readable, length: number): Readable {
+  const headers = request.headers;
+  const kept = request as unknown as Record<symbol, unknown>;
+  kept[KEPT_CONTENT_TYPE] = headers['content-type'];
+  if (headers['transfer-encoding'] === undefined) {
+    kept[KEPT_CONTENT_LENGTH] = headers['content-length'] ?? null;
+    headers['content-type'] = undefined;
+    headers['content-length'] = '0';
+    return payload;
+  }
+  headers['content-type'] = 'application/json';
+  const replay = Readable.from([PLACEHOLDER]) as Readable & { receivedEncodedLength?: number };
+  replay.receivedEncodedLength = length;
+  return replay;
+}
+
+/** Puts the request's own headers back once Fastify is past parsing, and exposes the parsed body. */
 const preValidation: PreValidation = async (request) => {
   const raw = request[INKBOX_RAW_BODY];
   if (!raw) return;
-  const kept = (request as unknown as Record<symbol, unknown>)[KEPT_CONTENT_TYPE];
-  if (typeof kept === 'string') request.headers['content-type'] = kept;
+  const kept = request as unknown as Record<symbol, unknown>;
+  const contentType = kept[KEPT_CONTENT_TYPE];
+  if (typeof contentType === 'string') request.headers['content-type'] = contentType;
+  const contentLength = kept[KEPT_CONTENT_LENGTH];
+  if (typeof contentLength === 'string') request.headers['content-length'] = contentLength;
+  else if (contentLength === null) delete request.headers['content-length'];
   exposeParsedBody(request, raw);
 };
 

@@ -101,3 +101,65 @@ describe('tolerance edges (fixed clock, never the wall clock)', () => {
     expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: 'k', now: NOW * 1000 + 999 }).ok).toBe(ok);
   });
 });
+
+describe('the three headers read together', () => {
+  const body = '{"a":1}';
+  const at = NOW * 1000;
+
+  it.each([
+    ['X-Inkbox-Request-ID', 'malformed_request_id'],
+    ['X-Inkbox-Timestamp', 'malformed_timestamp'],
+    ['X-INKBOX-SIGNATURE', 'malformed_signature'],
+  ])('a second spelling of %s makes that header ambiguous (%s)', (name, reason) => {
+    const headers: Record<string, string> = { ...headersFor('abc', body) };
+    headers[name] = headers[name.toLowerCase()]!;
+    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: 'abc', now: at })).toMatchObject({
+      ok: false,
+      reason,
+    });
+  });
+
+  it('reads mixed-case names and a one-element list', () => {
+    const h = headersFor('abc', body);
+    const headers = {
+      'X-Inkbox-Request-Id': h['x-inkbox-request-id'],
+      'x-INKBOX-timestamp': [h['x-inkbox-timestamp']],
+      'X-Inkbox-Signature': h['x-inkbox-signature'].toUpperCase().replace('SHA256=', 'sha256='),
+    };
+    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: 'abc', now: at })).toEqual({
+      ok: true,
+      requestId: 'req_1',
+      timestamp: NOW,
+      keyIndex: 0,
+    });
+  });
+
+  it.each([
+    'sha256=' + 'a'.repeat(63) + 'g',
+    'sha256=' + 'a'.repeat(62) + ' a',
+    'SHA256=' + 'a'.repeat(64),
+    'sha256=' + 'a'.repeat(65),
+  ])('refuses the signature form %s', (signature) => {
+    const headers = { ...headersFor('abc', body), 'x-inkbox-signature': signature };
+    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: 'abc', now: at })).toMatchObject({
+      ok: false,
+      reason: 'malformed_signature',
+    });
+  });
+
+  it('counts only usable keys: keyIndex and the message skip keys empty once normalised', () => {
+    const headers = headersFor('abc', body);
+    expect(
+      verifyInkboxSignature({ rawBody: body, headers, signingKey: ['whsec_', 'x', 'abc'], now: at }),
+    ).toMatchObject({ ok: true, keyIndex: 1 });
+    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: ['whsec_', 'x', 'y'], now: at })).toMatchObject({
+      ok: false,
+      reason: 'signature_mismatch',
+      message: expect.stringContaining('none of the 2 configured'),
+    });
+    expect(verifyInkboxSignature({ rawBody: body, headers, signingKey: [' ', 'whsec_'], now: at })).toMatchObject({
+      ok: false,
+      reason: 'no_signing_key',
+    });
+  });
+});

@@ -63,10 +63,46 @@ export interface VerifyInkboxSignatureInput {
   readonly now?: Date | number;
 }
 
-const SIGNATURE_FORM = /^sha256=[0-9a-fA-F]{64}$/;
-const TIMESTAMP_FORM = /^[0-9]{1,12}$/;
+const SIGNATURE_PREFIX = 'sha256=';
+/** `sha256=` and 64 hex digits. */
+const SIGNATURE_LENGTH = 71;
+const MAX_TIMESTAMP_DIGITS = 12;
+const MAX_REQUEST_ID_LENGTH = 256;
+
+/** Unix seconds: 1 to 12 ASCII digits. */
+function isTimestampForm(value: string): boolean {
+  const length = value.length;
+  if (length < 1 || length > MAX_TIMESTAMP_DIGITS) return false;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}
+
 // Printable ASCII without spaces, bounded: anything else is not a request id Inkbox would send.
-const REQUEST_ID_FORM = /^[\x21-\x7e]{1,256}$/;
+function isRequestIdForm(value: string): boolean {
+  const length = value.length;
+  if (length < 1 || length > MAX_REQUEST_ID_LENGTH) return false;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
+ * True when the value is `sha256=` and 64 hex digits (either case); its 32 bytes are then in
+ * {@link expectedDigest}. Node's hex decoding stops at the first pair that is not hex, so all 32
+ * bytes are written exactly when all 64 characters are hex digits.
+ */
+function decodeSignatureForm(value: string): boolean {
+  return (
+    value.length === SIGNATURE_LENGTH &&
+    value.startsWith(SIGNATURE_PREFIX) &&
+    expectedDigest.write(value.slice(7), 'hex') === 32
+  );
+}
 
 function fail(reason: InkboxSignatureFailureReason, message: string): InkboxSignatureFailure {
   return { ok: false, reason, message };
@@ -91,6 +127,11 @@ export function readInkboxHeader(headers: InkboxHeadersLike, name: string): stri
     if (value !== undefined) return undefined;
     value = candidate;
   }
+  return headerText(value);
+}
+
+/** A header's value as one string; `null` when absent or empty as a list, `undefined` when given more than once. */
+function headerText(value: InkboxHeaderValue): string | null | undefined {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return value;
@@ -102,10 +143,65 @@ export function readInkboxHeader(headers: InkboxHeadersLike, name: string): stri
   return undefined;
 }
 
-function toKeyList(signingKey: string | readonly string[]): string[] {
-  const list = typeof signingKey === 'string' ? [signingKey] : Array.isArray(signingKey) ? signingKey : [];
-  // A key that is empty once normalised is no secret: anyone can compute that HMAC.
-  return list.filter((key): key is string => typeof key === 'string' && normalizeInkboxSigningKey(key) !== '');
+const REQUEST_ID_NAME = INKBOX_REQUEST_ID_HEADER.toLowerCase();
+const TIMESTAMP_NAME = INKBOX_TIMESTAMP_HEADER.toLowerCase();
+const SIGNATURE_NAME = INKBOX_SIGNATURE_HEADER.toLowerCase();
+
+/** The three `X-Inkbox-*` headers of one request, as {@link readInkboxHeader} reads each of them. */
+interface InkboxHeaderTriple {
+  requestId: string | null | undefined;
+  timestamp: string | null | undefined;
+  signature: string | null | undefined;
+}
+
+/** Filled by {@link readInkboxHeaders} and read right after it by the same synchronous call. */
+const triple: InkboxHeaderTriple = { requestId: null, timestamp: null, signature: null };
+/** Which of the three a header name is: 0, 1, 2, or -1 for any other name. */
+function tripleSlot(key: string): number {
+  const length = key.length;
+  if (length !== REQUEST_ID_NAME.length && length !== TIMESTAMP_NAME.length && length !== SIGNATURE_NAME.length)
+    return -1;
+  const lower = key === REQUEST_ID_NAME || key === TIMESTAMP_NAME || key === SIGNATURE_NAME ? key : key.toLowerCase();
+  return lower === REQUEST_ID_NAME ? 0 : lower === TIMESTAMP_NAME ? 1 : lower === SIGNATURE_NAME ? 2 : -1;
+}
+
+/**
+ * The three headers in one look at the header names (rather than one per header), with the same
+ * answers as three calls of {@link readInkboxHeader}: every spelling is looked at, and a header
+ * under two spellings reads as `undefined`.
+ */
+function readInkboxHeaders(headers: InkboxHeadersLike): InkboxHeaderTriple {
+  if (headers === null || typeof headers !== 'object' || typeof (headers as { get?: unknown }).get === 'function') {
+    triple.requestId = readInkboxHeader(headers, INKBOX_REQUEST_ID_HEADER);
+    triple.timestamp = readInkboxHeader(headers, INKBOX_TIMESTAMP_HEADER);
+    triple.signature = readInkboxHeader(headers, INKBOX_SIGNATURE_HEADER);
+    return triple;
+  }
+  const record = headers as Readonly<Record<string, InkboxHeaderValue>>;
+  let requestId: InkboxHeaderValue = undefined;
+  let timestamp: InkboxHeaderValue = undefined;
+  let signature: InkboxHeaderValue = undefined;
+  let twice = 0; // bit per slot: seen under two spellings
+  for (const key of Object.keys(record)) {
+    const slot = tripleSlot(key);
+    if (slot < 0) continue;
+    const candidate = record[key];
+    if (candidate === undefined) continue;
+    if (slot === 0) {
+      if (requestId !== undefined) twice |= 1;
+      requestId = candidate;
+    } else if (slot === 1) {
+      if (timestamp !== undefined) twice |= 2;
+      timestamp = candidate;
+    } else {
+      if (signature !== undefined) twice |= 4;
+      signature = candidate;
+    }
+  }
+  triple.requestId = twice & 1 ? undefined : headerText(requestId);
+  triple.timestamp = twice & 2 ? undefined : headerText(timestamp);
+  triple.signature = twice & 4 ? undefined : headerText(signature);
+  return triple;
 }
 
 /**
@@ -139,35 +235,56 @@ export function computeInkboxSignature(
 }
 
 /** Prepared HMAC keys by signing key: the key bytes are derived once per key, not once per request. */
-const preparedKeys = new Map<string, KeyObject>();
+const preparedKeys = new Map<string, KeyObject | null>();
 /** Distinct signing keys kept prepared at most (a key resolver may return many); past it the cache starts over. */
 const MAX_PREPARED_KEYS = 1024;
 /** The signature's 32 bytes, decoded in place for each verification. */
 const expectedDigest = Buffer.alloc(32);
 
-function preparedKey(signingKey: string): KeyObject {
+/** The prepared key, or null for a key that is empty once normalised (no secret: anyone can compute that HMAC). */
+function preparedKey(signingKey: string): KeyObject | null {
   let key = preparedKeys.get(signingKey);
   if (key === undefined) {
     if (preparedKeys.size >= MAX_PREPARED_KEYS) preparedKeys.clear();
-    key = createSecretKey(inkboxKeyBytes(signingKey));
+    const bytes = inkboxKeyBytes(signingKey);
+    key = bytes.length === 0 ? null : createSecretKey(bytes);
     preparedKeys.set(signingKey, key);
   }
   return key;
 }
 
+/** Keys tried by the last {@link matchingKeyIndex} call (the usable ones). */
+let keysTried = 0;
+
+/** HMAC of prefix + body with one prepared key, compared in constant time with {@link expectedDigest}. */
+function matches(key: KeyObject, prefix: string, body: Uint8Array): boolean {
+  const digest = createHmac('sha256', key).update(prefix, 'latin1').update(body).digest();
+  return digest.length === expectedDigest.length && timingSafeEqual(digest, expectedDigest);
+}
+
 /**
- * Index of the first key whose HMAC-SHA256 over `prefix` + `body` equals the signature (a checked
- * `sha256=` + 64 hex digits), compared in constant time; -1 when none does. The prefix is
- * `"{requestId}.{timestamp}."`, whose form was checked (visible ASCII), so its Latin-1 bytes are
- * its UTF-8 bytes.
+ * Index, among the usable keys (strings not empty once normalised), of the first one whose
+ * HMAC-SHA256 over `prefix` + `body` equals the signature already decoded into
+ * {@link expectedDigest}; -1 when none does, with {@link keysTried} telling how many were usable.
+ * The prefix is `"{requestId}.{timestamp}."`, whose form was checked (visible ASCII), so its
+ * Latin-1 bytes are its UTF-8 bytes.
  */
-function matchingKeyIndex(keys: readonly string[], prefix: string, body: Uint8Array, signature: string): number {
-  // decoded into one buffer reused by every call (the loop below is synchronous)
-  const expected = expectedDigest;
-  if (expected.write(signature.slice(7), 'hex') !== expected.length) return -1;
-  for (let i = 0; i < keys.length; i++) {
-    const digest = createHmac('sha256', preparedKey(keys[i]!)).update(prefix, 'latin1').update(body).digest();
-    if (digest.length === expected.length && timingSafeEqual(digest, expected)) return i;
+function matchingKeyIndex(signingKey: string | readonly string[], prefix: string, body: Uint8Array): number {
+  keysTried = 0;
+  if (typeof signingKey === 'string') {
+    const key = preparedKey(signingKey);
+    if (key === null) return -1;
+    keysTried = 1;
+    return matches(key, prefix, body) ? 0 : -1;
+  }
+  if (!Array.isArray(signingKey)) return -1;
+  for (let i = 0; i < signingKey.length; i++) {
+    const candidate: unknown = signingKey[i];
+    if (typeof candidate !== 'string') continue;
+    const key = preparedKey(candidate);
+    if (key === null) continue;
+    if (matches(key, prefix, body)) return keysTried;
+    keysTried++;
   }
   return -1;
 }
@@ -193,14 +310,12 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
       return fail('invalid_input', 'verifyInkboxSignature needs an object with rawBody, headers and signingKey.');
     }
     const { rawBody, headers } = input;
-    const requestId = readInkboxHeader(headers, INKBOX_REQUEST_ID_HEADER);
-    const timestamp = readInkboxHeader(headers, INKBOX_TIMESTAMP_HEADER);
-    const signature = readInkboxHeader(headers, INKBOX_SIGNATURE_HEADER);
+    const { requestId, timestamp, signature } = readInkboxHeaders(headers);
 
     if (requestId === null || requestId === '') {
       return fail('missing_request_id', 'The X-Inkbox-Request-ID header is missing or empty.');
     }
-    if (requestId === undefined || !REQUEST_ID_FORM.test(requestId)) {
+    if (requestId === undefined || !isRequestIdForm(requestId)) {
       return fail(
         'malformed_request_id',
         'The X-Inkbox-Request-ID header must be one value of 1 to 256 visible ASCII characters.',
@@ -209,7 +324,7 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
     if (timestamp === null || timestamp === '') {
       return fail('missing_timestamp', 'The X-Inkbox-Timestamp header is missing or empty.');
     }
-    if (timestamp === undefined || !TIMESTAMP_FORM.test(timestamp)) {
+    if (timestamp === undefined || !isTimestampForm(timestamp)) {
       return fail(
         'malformed_timestamp',
         'The X-Inkbox-Timestamp header must be one value: unix time in whole seconds (digits only).',
@@ -218,7 +333,7 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
     if (signature === null || signature === '') {
       return fail('missing_signature', 'The X-Inkbox-Signature header is missing or empty.');
     }
-    if (signature === undefined || !SIGNATURE_FORM.test(signature)) {
+    if (signature === undefined || !decodeSignatureForm(signature)) {
       return fail(
         'malformed_signature',
         'The X-Inkbox-Signature header must be one value of the form sha256=<64 hex digits>.',
@@ -249,17 +364,16 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
       );
     }
 
-    const keys = toKeyList(input.signingKey);
-    if (keys.length === 0) {
+    const keyIndex = matchingKeyIndex(input.signingKey, `${requestId}.${timestamp}.`, body);
+    if (keyIndex >= 0) return { ok: true, requestId, timestamp: signedAt, keyIndex };
+    if (keysTried === 0) {
       return fail('no_signing_key', 'No signing key was given to check the signature against.');
     }
-    const keyIndex = matchingKeyIndex(keys, `${requestId}.${timestamp}.`, body, signature);
-    if (keyIndex >= 0) return { ok: true, requestId, timestamp: signedAt, keyIndex };
     return fail(
       'signature_mismatch',
-      keys.length === 1
+      keysTried === 1
         ? 'The X-Inkbox-Signature does not match the body signed with the configured signing key: wrong key, or the body was changed on the way.'
-        : `The X-Inkbox-Signature matches none of the ${keys.length} configured signing keys: wrong keys, or the body was changed on the way.`,
+        : `The X-Inkbox-Signature matches none of the ${keysTried} configured signing keys: wrong keys, or the body was changed on the way.`,
     );
   } catch {
     return fail('invalid_input', 'The input could not be read as an Inkbox delivery.');

@@ -26,7 +26,17 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
       raw: (req as unknown as Record<symbol, Buffer | undefined>)[INKBOX_RAW_BODY]?.toString('utf8') ?? null,
       body: req.body ?? null,
       type: req.headers['content-type'],
+      length: req.headers['content-length'] ?? null,
+      chunked: req.headers['transfer-encoding'] ?? null,
+      seenByHook: (req as unknown as { seen?: unknown }).seen ?? null,
     }));
+    // an app-level preHandler sees the request's own headers, as without the capture
+    app.addHook('preHandler', async (req) => {
+      (req as unknown as { seen?: unknown }).seen = [
+        req.headers['content-type'] ?? null,
+        req.headers['content-length'] ?? null,
+      ];
+    });
     app.post('/other', async (req) => ({
       raw: (req as unknown as Record<symbol, unknown>)[INKBOX_RAW_BODY] !== undefined,
       body: req.body ?? null,
@@ -51,7 +61,41 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
       body,
     );
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ raw: body, body: { a: 1 }, type: 'application/vnd.x+json; charset=utf-8' });
+    expect(res.json()).toEqual({
+      raw: body,
+      body: { a: 1 },
+      type: 'application/vnd.x+json; charset=utf-8',
+      length: String(body.length),
+      chunked: null,
+      seenByHook: ['application/vnd.x+json; charset=utf-8', String(body.length)],
+    });
+    expect(rejected).toEqual([]);
+    await app.close();
+  });
+
+  it('does the same for a body sent in chunks (no Content-Length)', async () => {
+    const { app, rejected, send } = await build();
+    const body = '{"b":[1,2]}';
+    const signed = signInkboxWebhook(body, { signingKey: 'k' });
+    const res = await send(
+      '/hook',
+      {
+        ...(signed.headers as Record<string, string>),
+        'content-type': 'application/json',
+        'content-length': '',
+        'transfer-encoding': 'chunked',
+      },
+      body,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      raw: body,
+      body: { b: [1, 2] },
+      type: 'application/json',
+      length: null,
+      chunked: 'chunked',
+      seenByHook: ['application/json', null],
+    });
     expect(rejected).toEqual([]);
     await app.close();
   });
