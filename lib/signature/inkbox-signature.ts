@@ -309,75 +309,90 @@ export function verifyInkboxSignature(input: VerifyInkboxSignatureInput): Inkbox
     if (input === null || typeof input !== 'object') {
       return fail('invalid_input', 'verifyInkboxSignature needs an object with rawBody, headers and signingKey.');
     }
-    const { rawBody, headers } = input;
-    const { requestId, timestamp, signature } = readInkboxHeaders(headers);
-
-    if (requestId === null || requestId === '') {
-      return fail('missing_request_id', 'The X-Inkbox-Request-ID header is missing or empty.');
-    }
-    if (requestId === undefined || !isRequestIdForm(requestId)) {
-      return fail(
-        'malformed_request_id',
-        'The X-Inkbox-Request-ID header must be one value of 1 to 256 visible ASCII characters.',
-      );
-    }
-    if (timestamp === null || timestamp === '') {
-      return fail('missing_timestamp', 'The X-Inkbox-Timestamp header is missing or empty.');
-    }
-    if (timestamp === undefined || !isTimestampForm(timestamp)) {
-      return fail(
-        'malformed_timestamp',
-        'The X-Inkbox-Timestamp header must be one value: unix time in whole seconds (digits only).',
-      );
-    }
-    if (signature === null || signature === '') {
-      return fail('missing_signature', 'The X-Inkbox-Signature header is missing or empty.');
-    }
-    if (signature === undefined || !decodeSignatureForm(signature)) {
-      return fail(
-        'malformed_signature',
-        'The X-Inkbox-Signature header must be one value of the form sha256=<64 hex digits>.',
-      );
-    }
-
-    const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+    const form = checkHeaderForms(input.headers);
+    if ('ok' in form) return form;
+    const { requestId, timestamp } = form;
+    const body = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
     if (!(body instanceof Uint8Array)) {
       return fail('invalid_input', 'The raw body must be a Buffer, a Uint8Array or a string.');
     }
-
-    const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     const signedAt = Number(timestamp);
-    const current = nowSeconds(input.now);
-    if (!Number.isFinite(current) || !(tolerance >= 0)) {
-      return fail('invalid_input', 'The clock (now) and toleranceSeconds must be finite, non-negative numbers.');
-    }
-    if (current - signedAt > tolerance) {
-      return fail(
-        'timestamp_too_old',
-        `The X-Inkbox-Timestamp is ${describeInkboxDuration(current - signedAt)} old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`,
-      );
-    }
-    if (signedAt - current > tolerance) {
-      return fail(
-        'timestamp_in_future',
-        `The X-Inkbox-Timestamp is ${describeInkboxDuration(signedAt - current)} in the future, more than the ${tolerance} s allowed: check this server's clock.`,
-      );
-    }
-
+    const stale = checkFreshness(signedAt, input);
+    if (stale) return stale;
     const keyIndex = matchingKeyIndex(input.signingKey, `${requestId}.${timestamp}.`, body);
     if (keyIndex >= 0) return { ok: true, requestId, timestamp: signedAt, keyIndex };
-    if (keysTried === 0) {
-      return fail('no_signing_key', 'No signing key was given to check the signature against.');
-    }
-    return fail(
-      'signature_mismatch',
-      keysTried === 1
-        ? 'The X-Inkbox-Signature does not match the body signed with the configured signing key: wrong key, or the body was changed on the way.'
-        : `The X-Inkbox-Signature matches none of the ${keysTried} configured signing keys: wrong keys, or the body was changed on the way.`,
-    );
+    return noKeyMatched();
   } catch {
     return fail('invalid_input', 'The input could not be read as an Inkbox delivery.');
   }
+}
+
+/** The three headers' presence and form, in the order of the status table; the signature is decoded on the way. */
+function checkHeaderForms(
+  headers: VerifyInkboxSignatureInput['headers'],
+): { requestId: string; timestamp: string } | InkboxSignatureFailure {
+  const { requestId, timestamp, signature } = readInkboxHeaders(headers);
+  if (requestId === null || requestId === '') {
+    return fail('missing_request_id', 'The X-Inkbox-Request-ID header is missing or empty.');
+  }
+  if (requestId === undefined || !isRequestIdForm(requestId)) {
+    return fail(
+      'malformed_request_id',
+      'The X-Inkbox-Request-ID header must be one value of 1 to 256 visible ASCII characters.',
+    );
+  }
+  if (timestamp === null || timestamp === '') {
+    return fail('missing_timestamp', 'The X-Inkbox-Timestamp header is missing or empty.');
+  }
+  if (timestamp === undefined || !isTimestampForm(timestamp)) {
+    return fail(
+      'malformed_timestamp',
+      'The X-Inkbox-Timestamp header must be one value: unix time in whole seconds (digits only).',
+    );
+  }
+  if (signature === null || signature === '') {
+    return fail('missing_signature', 'The X-Inkbox-Signature header is missing or empty.');
+  }
+  if (signature === undefined || !decodeSignatureForm(signature)) {
+    return fail(
+      'malformed_signature',
+      'The X-Inkbox-Signature header must be one value of the form sha256=<64 hex digits>.',
+    );
+  }
+  return { requestId, timestamp };
+}
+
+/** A failure when the signed time is outside the tolerance (either direction), else undefined. */
+function checkFreshness(signedAt: number, input: VerifyInkboxSignatureInput): InkboxSignatureFailure | undefined {
+  const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const current = nowSeconds(input.now);
+  if (!Number.isFinite(current) || !(tolerance >= 0)) {
+    return fail('invalid_input', 'The clock (now) and toleranceSeconds must be finite, non-negative numbers.');
+  }
+  if (current - signedAt > tolerance) {
+    return fail(
+      'timestamp_too_old',
+      `The X-Inkbox-Timestamp is ${describeInkboxDuration(current - signedAt)} old, more than the ${tolerance} s allowed: a stale or replayed request, or a clock that is wrong.`,
+    );
+  }
+  if (signedAt - current > tolerance) {
+    return fail(
+      'timestamp_in_future',
+      `The X-Inkbox-Timestamp is ${describeInkboxDuration(signedAt - current)} in the future, more than the ${tolerance} s allowed: check this server's clock.`,
+    );
+  }
+  return undefined;
+}
+
+/** The failure after every usable key was tried (`keysTried` was set by `matchingKeyIndex`). */
+function noKeyMatched(): InkboxSignatureFailure {
+  if (keysTried === 0) return fail('no_signing_key', 'No signing key was given to check the signature against.');
+  return fail(
+    'signature_mismatch',
+    keysTried === 1
+      ? 'The X-Inkbox-Signature does not match the body signed with the configured signing key: wrong key, or the body was changed on the way.'
+      : `The X-Inkbox-Signature matches none of the ${keysTried} configured signing keys: wrong keys, or the body was changed on the way.`,
+  );
 }
 
 /** HTTP status for a failure reason: 400 for missing or malformed headers, 401 for time, keys and HMAC. */
