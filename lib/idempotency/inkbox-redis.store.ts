@@ -1,3 +1,4 @@
+import { withRedisTimeout } from './redis-timeout.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -146,25 +147,6 @@ function loadIoredis(): RedisConstructor {
   );
 }
 
-/** Rejects with a clear error when `promise` takes longer than `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  if (!(ms > 0) || !Number.isFinite(ms)) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer ${what} within ${ms} ms`)), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
 /**
  * The idempotency store for several app instances: one Redis hash per event
  * (`<keyPrefix><eventKey>`), a field per handler, claims taken atomically by one Lua script
@@ -271,7 +253,7 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
   async close(): Promise<void> {
     if (!this.owned) return;
     try {
-      await withTimeout(Promise.resolve(this.client.quit?.()), 1_000, 'QUIT');
+      await withRedisTimeout(Promise.resolve(this.client.quit?.()), 1_000, 'QUIT');
     } catch {
       // Redis unreachable: drop the connection without the goodbye.
     }
@@ -296,7 +278,7 @@ export class InkboxRedisStore implements InkboxIdempotencyStore {
       }
       return this.client.eval(s.source, 1, key, ...args);
     };
-    const reply = await withTimeout(call(), this.timeoutMs, what);
+    const reply = await withRedisTimeout(call(), this.timeoutMs, what);
     this.answered = true;
     return reply;
   }

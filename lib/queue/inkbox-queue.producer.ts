@@ -1,3 +1,4 @@
+import { withRedisTimeout } from '../idempotency/redis-timeout.js';
 import { injectInkboxTraceContext } from '../telemetry/inkbox-trace-context.js';
 import { HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
@@ -7,24 +8,6 @@ import { inkboxJobId } from './inkbox-job-id.js';
 import { FRESH_ATTEMPTS } from './inkbox-queue.connection.js';
 import { inkboxJobOptions } from './inkbox-queue.connection.js';
 import { InkboxQueueHost } from './inkbox-queue.host.js';
-
-/** Rejects when `promise` takes longer than `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
 /**
  * The receiver's side of queue mode: stores a verified event as one BullMQ job (job id = event
@@ -48,18 +31,18 @@ export class InkboxQueueProducer {
   async receive(
     event: InkboxEvent,
     rawBody: Buffer,
-    delivery: { requestId: string; params: Readonly<Record<string, string>> },
+    delivery: { requestId: string; params: Readonly<Record<string, string>>; eventKey?: string },
   ): Promise<{ outcome: 'queued' | 'duplicate' }> {
     const settings = this.host.settings!;
     const queue = this.host.queue!;
-    const eventKey = inkboxEventKey(event, rawBody);
+    const eventKey = delivery.eventKey ?? inkboxEventKey(event, rawBody);
     const jobId = inkboxJobId(eventKey);
     try {
-      const state = await within(queue.getJobState(jobId), settings.enqueueTimeoutMs);
+      const state = await withRedisTimeout(queue.getJobState(jobId), settings.enqueueTimeoutMs, 'while queueing');
       if (state === 'completed') return { outcome: 'duplicate' };
       if (state === 'failed') {
         // a replay of an event whose job gave up: run it again (only its unfinished handlers)
-        await within(queue.getJob(jobId), settings.enqueueTimeoutMs)
+        await withRedisTimeout(queue.getJob(jobId), settings.enqueueTimeoutMs, 'while queueing')
           .then((job) => job?.retry('failed', FRESH_ATTEMPTS))
           .catch(() => undefined);
         return { outcome: 'queued' };
@@ -76,7 +59,11 @@ export class InkboxQueueProducer {
       // the worker's handler spans join the trace of this delivery (nothing without OpenTelemetry)
       const trace = injectInkboxTraceContext();
       if (Object.keys(trace).length > 0) data.trace = trace;
-      await within(queue.add(event.event_type, data, inkboxJobOptions(settings, jobId)), settings.enqueueTimeoutMs);
+      await withRedisTimeout(
+        queue.add(event.event_type, data, inkboxJobOptions(settings, jobId)),
+        settings.enqueueTimeoutMs,
+        'while queueing',
+      );
       return { outcome: 'queued' };
     } catch (error) {
       this.logger.error(

@@ -87,12 +87,10 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
       }
       const verified = req[INKBOX_VERIFIED]!;
       const rawBody = getInkboxRawBody(req)!;
-      const context = { requestId: verified.requestId, params: req.params ?? {} };
-      const delivery = {
-        eventType: event.event_type,
-        eventId: inkboxEventKey(event, rawBody),
-        requestId: verified.requestId,
-      };
+      // computed once and handed on: for an event without an id it is a hash of the whole body
+      const eventKey = inkboxEventKey(event, rawBody);
+      const context = { requestId: verified.requestId, params: req.params ?? {}, eventKey };
+      const delivery = { eventType: event.event_type, eventId: eventKey, requestId: verified.requestId };
       if (this.queue.active) {
         const queued = await this.telemetry.withReceive(req, () => this.queue.receive(event, rawBody, context));
         this.telemetry.finishReceive(req, delivery, queued.outcome);
