@@ -319,4 +319,13 @@ describe('parseInkboxEvent reads the bytes as a fatal UTF-8 decoder does', () =>
     expect(() => reference(bytes)).toThrow();
     expect(() => parseInkboxEvent(bytes)).toThrow(new InkboxPayloadError(['the body is not valid UTF-8']));
   });
+
+  it('accepts a U+FFFD that the sender wrote, and refuses one beside an invalid byte', () => {
+    const written = Buffer.from(text.slice(0, -1) + ',"x":"\uFFFD é"}', 'utf8');
+    expect(reference(written)).toContain('\uFFFD');
+    expect((parseInkboxEvent(written) as unknown as { x: string }).x).toBe('\uFFFD é');
+    const mixed = Buffer.concat([written.subarray(0, -2), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(() => reference(mixed)).toThrow();
+    expect(() => parseInkboxEvent(mixed)).toThrow(new InkboxPayloadError(['the body is not valid UTF-8']));
+  });
 });

@@ -19,14 +19,16 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The text of UTF-8 bytes as a fatal `TextDecoder('utf-8')` gives it (a leading byte order mark
- * dropped), or undefined when they are not valid UTF-8: checked by Node's `isUtf8`, then decoded
- * without a second check.
+ * dropped), or undefined when they are not valid UTF-8. Node's decoder puts U+FFFD in place of
+ * every ill-formed sequence, so bytes whose text has no U+FFFD are valid UTF-8 (the search is
+ * instant on text that fits in Latin-1); only text that has one is checked with `isUtf8`.
  */
 function decodeUtf8(bytes: Uint8Array): string | undefined {
-  if (!isUtf8(bytes)) return undefined;
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return buffer.toString('utf8', start);
+  // without arguments toString takes Node's direct UTF-8 path
+  const text = start === 0 ? buffer.toString() : buffer.toString('utf8', start);
+  return text.includes('\uFFFD') && !isUtf8(bytes) ? undefined : text;
 }
 
 /**
@@ -73,21 +75,21 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
 // the builder also declines every key in FORBIDDEN_KEYS (all are names it never builds)
 const LIMITS: InstanceBuilderLimits = { maxDepth: MAX_DEPTH };
 
-/** UTF-8 decode and `JSON.parse`: a JSON object, or InkboxPayloadError. */
-function readJson(rawBody: Buffer | Uint8Array | string): Record<string, unknown> {
-  let text: string;
-  if (typeof rawBody === 'string') {
-    text = rawBody;
-  } else {
-    let decoded: string | undefined;
-    try {
-      decoded = decodeUtf8(rawBody);
-    } catch {
-      decoded = undefined;
-    }
-    if (decoded === undefined) throw new InkboxPayloadError(['the body is not valid UTF-8']);
-    text = decoded;
+/** UTF-8 decode of the body: its text, or InkboxPayloadError. */
+function readText(rawBody: Buffer | Uint8Array | string): string {
+  if (typeof rawBody === 'string') return rawBody;
+  let decoded: string | undefined;
+  try {
+    decoded = decodeUtf8(rawBody);
+  } catch {
+    decoded = undefined;
   }
+  if (decoded === undefined) throw new InkboxPayloadError(['the body is not valid UTF-8']);
+  return decoded;
+}
+
+/** `JSON.parse` of the text: a JSON object, or InkboxPayloadError. */
+function parseObject(text: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -137,23 +139,33 @@ function validateWithClassValidator<T extends object>(cls: new () => T, json: Re
  * word the errors.
  */
 export function parseInkboxEvent(rawBody: Buffer | Uint8Array | string): InkboxEvent {
-  const json = readJson(rawBody);
-  return toValidatedEvent(eventClassOf(json), json);
+  const text = readText(rawBody);
+  const json = parseObject(text);
+  const cls = eventClassOf(json);
+  return fastPath(cls, json) ?? validateWithClassValidator(cls, parseObject(text));
+}
+
+/** The compiled fast path on an object it may take over: the valid instance, or undefined. */
+function fastPath<T extends object>(cls: new () => T, json: Record<string, unknown>): T | undefined {
+  try {
+    const value = buildInstance(cls, json, LIMITS);
+    if (value !== undefined && passesDecorators(value)) return value;
+  } catch {
+    // a constraint or a constructor threw: the reference path meets the same input and decides
+  }
+  return undefined;
 }
 
 /**
  * The fast path, then the reference: an instance of `cls` built and proven valid by the compiled
  * checks, or else class-transformer + class-validator decide (and word the errors). Internal; the
- * parser's one step after `JSON.parse`.
+ * parser's one step after `JSON.parse`. `json` is left as it was (the fast path works on a copy).
  */
 export function toValidatedEvent<T extends InkboxEvent>(cls: new () => T, json: Record<string, unknown>): T {
-  try {
-    const event = buildInstance(cls, json, LIMITS);
-    if (event !== undefined && passesDecorators(event)) return event;
-  } catch {
-    // a constraint or a constructor threw: the reference path below meets the same input and decides
-  }
-  return validateWithClassValidator(cls as unknown as typeof InkboxEvent, json) as T;
+  return (
+    fastPath(cls, structuredClone(json)) ??
+    (validateWithClassValidator(cls as unknown as typeof InkboxEvent, json) as T)
+  );
 }
 
 /**
@@ -161,7 +173,7 @@ export function toValidatedEvent<T extends InkboxEvent>(cls: new () => T, json: 
  * (no compiled fast path). Slower; kept to check and measure the fast path against.
  */
 export function parseInkboxEventWithClassValidator(rawBody: Buffer | Uint8Array | string): InkboxEvent {
-  const json = readJson(rawBody);
+  const json = parseObject(readText(rawBody));
   return validateWithClassValidator(eventClassOf(json), json);
 }
 
@@ -171,12 +183,6 @@ export function parseInkboxEventWithClassValidator(rawBody: Buffer | Uint8Array 
  * such as the incoming-call webhook.
  */
 export function parseInkboxPayloadAs<T extends object>(cls: new () => T, rawBody: Buffer | Uint8Array | string): T {
-  const json = readJson(rawBody);
-  try {
-    const value = buildInstance(cls, json, LIMITS);
-    if (value !== undefined && passesDecorators(value)) return value;
-  } catch {
-    // as in parseInkboxEvent: the reference path decides
-  }
-  return validateWithClassValidator(cls, json);
+  const text = readText(rawBody);
+  return fastPath(cls, parseObject(text)) ?? validateWithClassValidator(cls, parseObject(text));
 }

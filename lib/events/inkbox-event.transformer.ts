@@ -154,9 +154,13 @@ function convert(value: unknown, type: new () => object, depth: number, limits: 
   if (value === null || typeof value !== 'object') return value;
   if (depth > limits.maxDepth) throw UNSUPPORTED;
   if (!Array.isArray(value)) return toInstance(type, value as Record<string, unknown>, depth, limits);
-  const out: unknown[] = new Array(value.length);
-  for (let i = 0; i < value.length; i++) out[i] = convert(value[i], type, depth + 1, limits);
-  return out;
+  // items converted in place: the array is the parser's own
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const converted = convert(item, type, depth + 1, limits);
+    if (converted !== item) value[i] = converted;
+  }
+  return value;
 }
 
 function toInstance(
@@ -168,7 +172,9 @@ function toInstance(
   if (depth > limits.maxDepth) throw UNSUPPORTED;
   const plan = classPlan(target);
   if (!plan) throw UNSUPPORTED;
-  const out = new (target as new () => Record<string, unknown>)();
+  // a class whose instances start with no own property: the parsed object itself becomes the instance
+  const adopt = plan.initial.length === 0;
+  const out = adopt ? plain : new (target as new () => Record<string, unknown>)();
   const keys = plan.keys;
   for (const key in plain) {
     // one lookup per key: a key seen before has its plan (false: declined), an unseen one is learnt
@@ -176,27 +182,34 @@ function toInstance(
     if (found === undefined) found = newKeyPlan(target, plan, key);
     else if (found === false) throw UNSUPPORTED;
     const value = plain[key];
-    if (found !== null) out[key] = convert(value, found.type, depth + 1, limits);
-    else {
+    if (found !== null) {
+      const converted = convert(value, found.type, depth + 1, limits);
+      if (!adopt || converted !== value) out[key] = converted;
+    } else {
       if (value !== null && typeof value === 'object') checkPlain(value, depth + 1, limits);
-      out[key] = value;
+      if (!adopt) out[key] = value;
     }
   }
+  // same own keys in the same order as the copy `plainToInstance` makes, on the class's prototype
+  if (adopt) Object.setPrototypeOf(plain, target.prototype as object);
   return out;
 }
 
 const NO_LIMITS: InstanceBuilderLimits = { maxDepth: Infinity };
 
 /**
- * Builds what `plainToInstance(target, plain)` builds from a freshly parsed JSON object. What
- * class-transformer does with each class and key is learnt once from `plainToInstance`'s own
- * answers on probe values (its public behaviour; no private metadata is read): keys it copies are
- * copied (objects without a declared type are kept as they are instead of being copied), keys
- * whose objects it turns into instances of one class get the same. Returns undefined when it meets
- * what it does not reproduce (then use `plainToInstance`): `@Expose`, `@Exclude`, `@Transform`,
- * conversions, a key named like a member of `Object.prototype`, more than 512 distinct keys on one
- * class, or a breach of `limits`. A `@Type` that picks its class from the value (discriminators) is
- * outside what the probes can see: the event classes do not use one.
+ * Builds what `plainToInstance(target, plain)` builds from a freshly parsed JSON object, taking the
+ * object over: `plain` must be the parser's own, held by nobody else, and is changed whatever the
+ * answer (parse the text again to use it after). What class-transformer does with each class and
+ * key is learnt once from `plainToInstance`'s own answers on probe values (its public behaviour; no
+ * private metadata is read): keys it copies are kept (objects without a declared type as they are),
+ * keys whose objects it turns into instances of one class get the same. An object whose class
+ * starts with no own property becomes the instance itself (its prototype set once its keys are
+ * checked); other classes get a new instance with the keys copied. Returns undefined when it meets
+ * what it does not reproduce (then use `plainToInstance` on a fresh parse): `@Expose`, `@Exclude`,
+ * `@Transform`, conversions, a key named like a member of `Object.prototype`, more than 512
+ * distinct keys on one class, or a breach of `limits`. A `@Type` that picks its class from the
+ * value (discriminators) is outside what the probes can see: the event classes do not use one.
  */
 export function buildInstance<T extends object>(
   target: new () => T,

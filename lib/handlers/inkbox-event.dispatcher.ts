@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { INKBOX_IDEMPOTENCY_STORE, INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
-import type { InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
+import type { InkboxClaimOptions, InkboxIdempotencyStore } from '../idempotency/inkbox-idempotency-store.interface.js';
 import type { InkboxDeliveryContext } from './inkbox-delivery-context.interface.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import type { InkboxDispatchResult } from './inkbox-dispatch-result.js';
@@ -99,11 +99,7 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
     const claimOptions = { leaseMs: idempotency.leaseMs, ttlMs: idempotency.ttlMs };
     let claim;
     try {
-      claim = await this.store.claim(
-        context.eventKey,
-        handlers.map((h) => h.id),
-        claimOptions,
-      );
+      claim = await this.store.claim(context.eventKey, idsOf(handlers), claimOptions);
     } catch (error) {
       const detail = (error as Error)?.message ?? String(error);
       if (idempotency.onStoreError === 'open') {
@@ -126,61 +122,65 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
       );
       return { outcome: 'store-unavailable', message: 'The idempotency store is unavailable; retry later.' };
     }
-    const leased = new Set(claim.run);
-    const chosen = handlers.filter((h) => leased.has(h.id));
+    const chosen = claim.run.length === handlers.length ? handlers : handlersIn(handlers, claim.run);
     if (chosen.length === 0) {
       return claim.busy.length > 0 ? { outcome: 'in-flight', busy: claim.busy } : { outcome: 'duplicate' };
     }
-    const errors = await Promise.all(
-      chosen.map(async (handler) => {
-        const started = Date.now();
-        const error = await this.invoke(handler, event, context);
-        const took = Date.now() - started;
-        // (queue mode: the job's lock, renewed while the worker lives, keeps other runs away)
-        if (took > idempotency.leaseMs && context.attempt === undefined) {
-          this.logger.warn(
-            this.entry(
-              `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
-                'a redelivery in that time may have run it again. Raise leaseMs above your slowest handler.',
-              event,
-              context,
-              { handler: handler.id, durationMs: took },
-            ),
-          );
-        }
-        try {
-          if (!isFailure(error)) await this.store!.complete(context.eventKey, handler.id, claim.token, claimOptions);
-          else await this.store!.release(context.eventKey, handler.id, claim.token);
-        } catch (storeError) {
-          const detail = (storeError as Error)?.message ?? String(storeError);
-          if (!isFailure(error)) {
-            this.logger.error(
-              this.entry(
-                `Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`,
-                event,
-                context,
-                { handler: handler.id },
-              ),
-            );
-          } else {
-            this.logger.error(
-              this.entry(
-                `Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`,
-                event,
-                context,
-                { handler: handler.id },
-              ),
-            );
-          }
-        }
-        return error;
-      }),
-    );
+    const finish = (handler: InkboxHandler) => this.runClaimed(handler, event, context, claim.token, claimOptions);
+    // one handler (the usual case) without the array of promises
+    const errors = chosen.length === 1 ? [await finish(chosen[0]!)] : await Promise.all(chosen.map(finish));
     const failed = chosen.filter((_h, i) => isFailure(errors[i])).map((h) => h.id);
     if (failed.length > 0)
       return { outcome: 'failed', failed, retriesFailedOnly: true, errors: errors.filter(isFailure) };
     if (claim.busy.length > 0) return { outcome: 'in-flight', busy: claim.busy };
     return { outcome: errors.every((e) => e === INKBOX_HANDLER_SKIPPED) ? 'ignored' : 'processed' };
+  }
+
+  /** Runs one claimed handler, then records its completion (or gives its claim back); resolves to its error. */
+  private async runClaimed(
+    handler: InkboxHandler,
+    event: InkboxEvent,
+    context: InkboxDeliveryContext,
+    token: string,
+    claimOptions: InkboxClaimOptions,
+  ): Promise<unknown> {
+    const idempotency = this.options.idempotency as Exclude<ResolvedInkboxOptions['idempotency'], false>;
+    const started = Date.now();
+    const error = await this.invoke(handler, event, context);
+    const took = Date.now() - started;
+    // (queue mode: the job's lock, renewed while the worker lives, keeps other runs away)
+    if (took > idempotency.leaseMs && context.attempt === undefined) {
+      this.logger.warn(
+        this.entry(
+          `Handler ${handler.id} took ${took} ms for ${this.describe(event, context)}, longer than idempotency.leaseMs (${idempotency.leaseMs} ms): ` +
+            'a redelivery in that time may have run it again. Raise leaseMs above your slowest handler.',
+          event,
+          context,
+          { handler: handler.id, durationMs: took },
+        ),
+      );
+    }
+    try {
+      if (!isFailure(error)) await this.store!.complete(context.eventKey, handler.id, token, claimOptions);
+      else await this.store!.release(context.eventKey, handler.id, token);
+    } catch (storeError) {
+      this.logStoreFailure(handler, event, context, error, storeError);
+    }
+    return error;
+  }
+
+  private logStoreFailure(
+    handler: InkboxHandler,
+    event: InkboxEvent,
+    context: InkboxDeliveryContext,
+    error: unknown,
+    storeError: unknown,
+  ): void {
+    const detail = (storeError as Error)?.message ?? String(storeError);
+    const message = !isFailure(error)
+      ? `Handler ${handler.id} succeeded for ${this.describe(event, context)}, but the idempotency store could not record it (${detail}): a later redelivery may run it again.`
+      : `Could not give back the claim of failed handler ${handler.id} for ${this.describe(event, context)} (${detail}): redeliveries get 409 until its lease expires (idempotency.leaseMs).`;
+    this.logger.error(this.entry(message, event, context, { handler: handler.id }));
   }
 
   private async runAll(
@@ -222,6 +222,23 @@ export class InkboxEventDispatcher implements OnApplicationBootstrap {
   private describe(event: InkboxEvent, context: InkboxDeliveryContext): string {
     return `${inkboxLogValue(event.event_type, 64)} event ${inkboxLogValue(context.eventKey)} (request ${inkboxLogValue(context.requestId, 64)})`;
   }
+}
+
+/** The ids of each handler list, made once per list (the lists themselves are built once per event type). */
+const handlerIds = new WeakMap<readonly InkboxHandler[], readonly string[]>();
+
+function idsOf(handlers: readonly InkboxHandler[]): readonly string[] {
+  let ids = handlerIds.get(handlers);
+  if (!ids) {
+    ids = handlers.map((h) => h.id);
+    handlerIds.set(handlers, ids);
+  }
+  return ids;
+}
+
+/** The handlers whose ids are in `ids`, in their own order. */
+function handlersIn(handlers: readonly InkboxHandler[], ids: readonly string[]): readonly InkboxHandler[] {
+  return handlers.filter((h) => ids.includes(h.id));
 }
 
 /** True for a handler result that is a failure (neither success nor a guard's skip). */

@@ -3,7 +3,7 @@ import { INKBOX_RESOLVED_OPTIONS } from '../inkbox.constants.js';
 import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import type { ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import type { InkboxHandlerErrorHook, InkboxHandlerErrorInfo } from '../telemetry/inkbox-handler-error.interface.js';
-import { InkboxLogEntry } from '../telemetry/inkbox-log-entry.js';
+import { InkboxLogEntry, isInkboxDebugLogged, type InkboxLogFields } from '../telemetry/inkbox-log-entry.js';
 import { InkboxTelemetry, type InkboxHandlerOutcome } from '../telemetry/inkbox-telemetry.service.js';
 import type { InkboxDeliveryContext } from './inkbox-delivery-context.interface.js';
 import { InkboxHandlerExplorer } from './inkbox-handler.explorer.js';
@@ -35,40 +35,29 @@ export class InkboxHandlerRunner {
   /** Runs `handler` for `event`; resolves to its outcome (a guard returning false gives `'ignored'`). */
   async run(handler: InkboxHandler, event: InkboxEvent, delivery: InkboxDeliveryContext): Promise<InkboxHandlerRun> {
     const scope = this.telemetry.startHandle(handler.id);
-    const fields = {
-      eventId: delivery.eventKey,
-      eventType: event.event_type,
-      requestId: delivery.requestId,
-      handler: handler.id,
-    };
     try {
       const result = await scope.run(() => handler.invoke(event, delivery));
-      if (result === INKBOX_HANDLER_SKIPPED) {
-        const durationMs = scope.end('ignored');
+      const skipped = result === INKBOX_HANDLER_SKIPPED;
+      const outcome = skipped ? 'ignored' : 'processed';
+      const durationMs = scope.end(outcome);
+      if (isInkboxDebugLogged(this.logger)) {
+        const what = skipped ? 'skipped' : 'processed';
+        const why = skipped ? ': a guard returned false' : '';
         this.logger.debug(
-          new InkboxLogEntry(`Handler ${handler.id} skipped ${describe(event, delivery)}: a guard returned false`, {
-            ...fields,
-            outcome: 'ignored',
+          new InkboxLogEntry(`Handler ${handler.id} ${what} ${describe(event, delivery)}${why}`, {
+            ...fieldsOf(handler, event, delivery),
+            outcome,
             durationMs,
           }),
         );
-        return { outcome: 'ignored', durationMs };
       }
-      const durationMs = scope.end('processed');
-      this.logger.debug(
-        new InkboxLogEntry(`Handler ${handler.id} processed ${describe(event, delivery)}`, {
-          ...fields,
-          outcome: 'processed',
-          durationMs,
-        }),
-      );
-      return { outcome: 'processed', durationMs };
+      return { outcome, durationMs };
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const durationMs = scope.end('failed', error);
       this.logger.error(
         new InkboxLogEntry(`Handler ${handler.id} failed for ${describe(event, delivery)}: ${error.message}`, {
-          ...fields,
+          ...fieldsOf(handler, event, delivery),
           outcome: 'failed',
           durationMs,
           err: error,
@@ -101,6 +90,15 @@ export class InkboxHandlerRunner {
       }
     }
   }
+}
+
+function fieldsOf(handler: InkboxHandler, event: InkboxEvent, delivery: InkboxDeliveryContext): InkboxLogFields {
+  return {
+    eventId: delivery.eventKey,
+    eventType: event.event_type,
+    requestId: delivery.requestId,
+    handler: handler.id,
+  };
 }
 
 function describe(event: InkboxEvent, delivery: InkboxDeliveryContext): string {

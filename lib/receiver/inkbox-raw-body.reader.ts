@@ -9,33 +9,46 @@ export type InkboxCaptureRequest = IncomingMessage & {
   [INKBOX_CAPTURE_ERROR]?: InkboxCaptureError;
 };
 
+/** Where {@link exposeParsedBody} keeps the raw bytes, then the parsed value, of `req.body`. */
+const LAZY_BODY = Symbol('nestjs-inkbox:lazy-body');
+
+interface LazyBody {
+  raw: Buffer | undefined;
+  value: unknown;
+}
+
+/** One getter and one setter for every request, so that requests keep one shape. */
+const lazyBodyProperty: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: { [LAZY_BODY]: LazyBody }) {
+    const lazy = this[LAZY_BODY];
+    const raw = lazy.raw;
+    if (raw !== undefined) {
+      lazy.raw = undefined;
+      try {
+        lazy.value = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
+      } catch {
+        lazy.value = undefined;
+      }
+    }
+    return lazy.value;
+  },
+  set(this: { [LAZY_BODY]: LazyBody }, next: unknown) {
+    const lazy = this[LAZY_BODY];
+    lazy.raw = undefined;
+    lazy.value = next;
+  },
+};
+
 /**
  * Gives `req.body` the parsed JSON, as a JSON body parser would, but only when something reads it:
  * the module's own route parses the verified bytes itself and never does, while another route that
  * happens to end with the same path still gets its `@Body()`. Assigning `req.body` replaces it.
  */
 export function exposeParsedBody(req: object, raw: Buffer): void {
-  let value: unknown;
-  let parsed = false;
-  Object.defineProperty(req, 'body', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      if (!parsed) {
-        parsed = true;
-        try {
-          value = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
-        } catch {
-          value = undefined;
-        }
-      }
-      return value;
-    },
-    set(next: unknown) {
-      parsed = true;
-      value = next;
-    },
-  });
+  (req as { [LAZY_BODY]: LazyBody })[LAZY_BODY] = { raw, value: undefined };
+  Object.defineProperty(req, 'body', lazyBodyProperty);
 }
 
 /** True when the request's body stream was already read to its end by someone else. */

@@ -20,6 +20,8 @@ import { inkboxRejectionLogFor } from './inkbox-rejection.log.js';
 import { InkboxEventDispatcher, inkboxEventKey } from '../handlers/inkbox-event.dispatcher.js';
 import { InkboxQueueProducer } from '../queue/inkbox-queue.producer.js';
 import type { InkboxRoute } from './inkbox-route.interface.js';
+import type { InkboxDispatchResult } from '../handlers/inkbox-dispatch-result.js';
+import type { InkboxEvent } from '../events/dto/inkbox-event.dto.js';
 import { readVerifiedInkboxEvent } from './inkbox-event.reader.js';
 import { getInkboxRawBody, type InkboxRequest } from './inkbox-request.js';
 import { InkboxSignatureGuard } from './inkbox-signature.guard.js';
@@ -32,6 +34,22 @@ import { InkboxTelemetryGuard } from '../telemetry/inkbox-telemetry.guard.js';
 export interface InkboxWebhookResponse {
   /** `queued`: queue mode stored the event; its handlers run on a worker. */
   outcome: 'processed' | 'ignored' | 'duplicate' | 'queued';
+}
+
+/** The answer to a dispatched delivery: 200 with its outcome, or the HTTP error of the status table. */
+function answerFor(result: InkboxDispatchResult): InkboxWebhookResponse {
+  switch (result.outcome) {
+    case 'processed':
+    case 'ignored':
+    case 'duplicate':
+      return { outcome: result.outcome };
+    case 'failed':
+      throw new InternalServerErrorException(INKBOX_MESSAGES.handlersFailed(result.failed, result.retriesFailedOnly));
+    case 'in-flight':
+      throw new ConflictException(INKBOX_MESSAGES.inFlight(result.busy));
+    case 'store-unavailable':
+      throw new ServiceUnavailableException(result.message);
+  }
 }
 
 /**
@@ -56,62 +74,54 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
     @InkboxCapturedRoute()
     @HttpCode(HttpStatus.OK)
     async receive(@Req() req: InkboxRequest): Promise<InkboxWebhookResponse> {
+      const startedAt = performance.now();
       try {
-        return await this.handle(req);
-      } catch (error) {
-        if (error instanceof HttpException && error.getStatus() !== 500) {
-          const response = error.getResponse() as { message?: unknown };
-          const message = Array.isArray(response?.message)
-            ? response.message.join('; ')
-            : typeof response?.message === 'string'
-              ? response.message
-              : error.message;
-          inkboxRejectionLogFor(this.options).reject(
-            error.getStatus(),
-            error.getStatus() === 400 ? 'invalid_payload' : 'not_accepted_now',
-            message,
-            req.headers,
-          );
+        const event = this.readEvent(req);
+        const verified = req[INKBOX_VERIFIED]!;
+        const rawBody = getInkboxRawBody(req)!;
+        // computed once and handed on: for an event without an id it is a hash of the whole body
+        const eventKey = inkboxEventKey(event, rawBody);
+        const context = { requestId: verified.requestId, params: req.params ?? {}, eventKey };
+        const delivery = { eventType: event.event_type, eventId: eventKey, requestId: verified.requestId };
+        if (this.queue.active) {
+          const queued = await this.telemetry.withReceive(req, () => this.queue.receive(event, rawBody, context));
+          this.telemetry.finishReceive(req, delivery, queued.outcome, startedAt);
+          return queued;
         }
+        const result = await this.telemetry.withReceive(req, () => this.dispatcher.dispatch(event, rawBody, context));
+        this.telemetry.finishReceive(req, delivery, result.outcome, startedAt);
+        return answerFor(result);
+      } catch (error) {
+        this.logRejection(req, error);
         throw error;
       }
     }
 
-    private async handle(req: InkboxRequest): Promise<InkboxWebhookResponse> {
-      let event;
+    /** The verified event, or the 400 (recorded as a rejection) when the body is not one. */
+    private readEvent(req: InkboxRequest): InkboxEvent {
       try {
-        event = readVerifiedInkboxEvent(req);
+        return readVerifiedInkboxEvent(req);
       } catch (error) {
         recordInkboxRejection(req, 'invalid_payload');
         throw error;
       }
-      const verified = req[INKBOX_VERIFIED]!;
-      const rawBody = getInkboxRawBody(req)!;
-      // computed once and handed on: for an event without an id it is a hash of the whole body
-      const eventKey = inkboxEventKey(event, rawBody);
-      const context = { requestId: verified.requestId, params: req.params ?? {}, eventKey };
-      const delivery = { eventType: event.event_type, eventId: eventKey, requestId: verified.requestId };
-      if (this.queue.active) {
-        const queued = await this.telemetry.withReceive(req, () => this.queue.receive(event, rawBody, context));
-        this.telemetry.finishReceive(req, delivery, queued.outcome);
-        return queued;
-      }
-      const result = await this.telemetry.withReceive(req, () => this.dispatcher.dispatch(event, rawBody, context));
-      this.telemetry.finishReceive(req, delivery, result.outcome);
-      switch (result.outcome) {
-        case 'processed':
-        case 'ignored':
-        case 'duplicate':
-          return { outcome: result.outcome };
-        case 'failed':
-          throw new InternalServerErrorException(
-            INKBOX_MESSAGES.handlersFailed(result.failed, result.retriesFailedOnly),
-          );
-        case 'in-flight':
-          throw new ConflictException(INKBOX_MESSAGES.inFlight(result.busy));
-        case 'store-unavailable':
-          throw new ServiceUnavailableException(result.message);
-      }
+    }
+
+    /** One rejection log line for a 4xx/503 answer (500s are logged where they arise). */
+    private logRejection(req: InkboxRequest, error: unknown): void {
+      if (!(error instanceof HttpException) || error.getStatus() === 500) return;
+      const response = error.getResponse() as { message?: unknown };
+      const message = Array.isArray(response?.message)
+        ? response.message.join('; ')
+        : typeof response?.message === 'string'
+          ? response.message
+          : error.message;
+      inkboxRejectionLogFor(this.options).reject(
+        error.getStatus(),
+        error.getStatus() === 400 ? 'invalid_payload' : 'not_accepted_now',
+        message,
+        req.headers,
+      );
     }
   }
   return InkboxWebhookController;

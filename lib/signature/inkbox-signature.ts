@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   DEFAULT_TOLERANCE_SECONDS,
   INKBOX_REQUEST_ID_HEADER,
@@ -91,17 +91,26 @@ function isRequestIdForm(value: string): boolean {
   return true;
 }
 
+/** The value of each hex digit by character code (either case); -1 for any other character. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[0x30 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[0x41 + i] = HEX_VALUE[0x61 + i] = 10 + i;
+
 /**
  * True when the value is `sha256=` and 64 hex digits (either case); its 32 bytes are then in
- * {@link expectedDigest}. Node's hex decoding stops at the first pair that is not hex, so all 32
- * bytes are written exactly when all 64 characters are hex digits.
+ * {@link expectedDigest}. Decoded here, digit by digit, rather than through `Buffer.write`, which
+ * costs more than the check itself.
  */
 function decodeSignatureForm(value: string): boolean {
-  return (
-    value.length === SIGNATURE_LENGTH &&
-    value.startsWith(SIGNATURE_PREFIX) &&
-    expectedDigest.write(value.slice(7), 'hex') === 32
-  );
+  if (value.length !== SIGNATURE_LENGTH || !value.startsWith(SIGNATURE_PREFIX)) return false;
+  for (let i = 0; i < 32; i++) {
+    const high = value.charCodeAt(7 + 2 * i);
+    const low = value.charCodeAt(8 + 2 * i);
+    const byte = high < 128 && low < 128 ? (HEX_VALUE[high]! << 4) | HEX_VALUE[low]! : -1;
+    if (byte < 0) return false;
+    expectedDigest[i] = byte;
+  }
+  return true;
 }
 
 function fail(reason: InkboxSignatureFailureReason, message: string): InkboxSignatureFailure {
@@ -234,20 +243,23 @@ export function computeInkboxSignature(
   return `sha256=${hmac.digest('hex')}`;
 }
 
-/** Prepared HMAC keys by signing key: the key bytes are derived once per key, not once per request. */
-const preparedKeys = new Map<string, KeyObject | null>();
+/**
+ * Prepared HMAC keys by signing key: the key bytes are derived once per key, not once per request.
+ * Plain bytes rather than `KeyObject`s: `createHmac` starts faster from a Buffer.
+ */
+const preparedKeys = new Map<string, Buffer | null>();
 /** Distinct signing keys kept prepared at most (a key resolver may return many); past it the cache starts over. */
 const MAX_PREPARED_KEYS = 1024;
 /** The signature's 32 bytes, decoded in place for each verification. */
 const expectedDigest = Buffer.alloc(32);
 
 /** The prepared key, or null for a key that is empty once normalised (no secret: anyone can compute that HMAC). */
-function preparedKey(signingKey: string): KeyObject | null {
+function preparedKey(signingKey: string): Buffer | null {
   let key = preparedKeys.get(signingKey);
   if (key === undefined) {
     if (preparedKeys.size >= MAX_PREPARED_KEYS) preparedKeys.clear();
     const bytes = inkboxKeyBytes(signingKey);
-    key = bytes.length === 0 ? null : createSecretKey(bytes);
+    key = bytes.length === 0 ? null : bytes;
     preparedKeys.set(signingKey, key);
   }
   return key;
@@ -257,8 +269,8 @@ function preparedKey(signingKey: string): KeyObject | null {
 let keysTried = 0;
 
 /** HMAC of prefix + body with one prepared key, compared in constant time with {@link expectedDigest}. */
-function matches(key: KeyObject, prefix: string, body: Uint8Array): boolean {
-  const digest = createHmac('sha256', key).update(prefix, 'latin1').update(body).digest();
+function matches(key: Buffer, prefix: string, body: Uint8Array): boolean {
+  const digest = createHmac('sha256', key).update(prefix).update(body).digest();
   return digest.length === expectedDigest.length && timingSafeEqual(digest, expectedDigest);
 }
 
@@ -266,8 +278,7 @@ function matches(key: KeyObject, prefix: string, body: Uint8Array): boolean {
  * Index, among the usable keys (strings not empty once normalised), of the first one whose
  * HMAC-SHA256 over `prefix` + `body` equals the signature already decoded into
  * {@link expectedDigest}; -1 when none does, with {@link keysTried} telling how many were usable.
- * The prefix is `"{requestId}.{timestamp}."`, whose form was checked (visible ASCII), so its
- * Latin-1 bytes are its UTF-8 bytes.
+ * The prefix is `"{requestId}.{timestamp}."`, whose form was checked (visible ASCII).
  */
 function matchingKeyIndex(signingKey: string | readonly string[], prefix: string, body: Uint8Array): number {
   keysTried = 0;

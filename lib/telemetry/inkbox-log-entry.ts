@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { ConsoleLogger, type Logger } from '@nestjs/common';
 
 /** Structured fields of the module's delivery and handler log lines. */
 export interface InkboxLogFields {
@@ -54,4 +55,15 @@ export class InkboxLogEntry implements InkboxLogFields {
   [inspect.custom](): string {
     return this.toString();
   }
+}
+
+/**
+ * Whether a debug line given to `logger` could be printed, so that a delivery's debug entries are
+ * only built when they are: false when Nest's console logger has debug off or logging is disabled;
+ * true for any other logger (it decides for itself).
+ */
+export function isInkboxDebugLogged(logger: Logger): boolean {
+  const target = (logger as unknown as { localInstance?: unknown }).localInstance;
+  if (target === undefined || target === null) return false;
+  return !(target instanceof ConsoleLogger) || target.isLevelEnabled('debug');
 }

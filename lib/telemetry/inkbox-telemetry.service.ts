@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NESTJS_INKBOX_VERSION } from '../admin/version.js';
 import { INKBOX_REQUEST_ID_HEADER } from '../inkbox.constants.js';
-import { InkboxLogEntry } from './inkbox-log-entry.js';
+import { InkboxLogEntry, isInkboxDebugLogged } from './inkbox-log-entry.js';
 import { getInkboxRejection } from './inkbox-rejection.js';
 import {
   INKBOX_ATTRIBUTES,
@@ -47,6 +47,8 @@ interface ReceiveState {
 }
 
 interface Instruments {
+  /** False when the meter is the API's no-op one (no metrics SDK was registered). */
+  readonly metricsLive: boolean;
   readonly tracer: OtelTracer;
   readonly meter: OtelMeter;
   readonly deliveries: OtelCounter;
@@ -72,13 +74,17 @@ export class InkboxTelemetry {
     return this.instruments !== null;
   }
 
-  /** Starts `inkbox.receive` for a webhook request (child of the active HTTP span); ends on the answer. */
+  /**
+   * Starts `inkbox.receive` for a webhook request (child of the active HTTP span); ends on the answer.
+   * With neither a tracing nor a metrics SDK registered it leaves nothing on the request.
+   */
   startReceive(req: object, res: unknown): void {
     const api = this.api;
     const tools = this.instruments;
     if (!api || !tools || (req as Record<symbol, unknown>)[RECEIVE]) return;
     const parent = api.context.active();
     const span = tools.tracer.startSpan(INKBOX_RECEIVE_SPAN, { kind: api.SpanKind.INTERNAL }, parent);
+    if (!tools.metricsLive && isNoopSpan(api, span)) return;
     const requestId = (req as { headers?: Record<string, unknown> }).headers?.[INKBOX_REQUEST_ID_HEADER];
     if (typeof requestId === 'string') span.setAttribute(INKBOX_ATTRIBUTES.requestId, requestId.slice(0, 128));
     const state: ReceiveState = {
@@ -126,21 +132,26 @@ export class InkboxTelemetry {
     return state && this.api ? this.api.context.with(state.context, fn) : fn();
   }
 
-  /** Records the outcome of a verified delivery and ends its `inkbox.receive` span. */
+  /** Records the outcome of a verified delivery and ends its `inkbox.receive` span (`startedAt`: when the request reached the controller). */
   finishReceive(
     req: object,
     delivery: { eventType: string; eventId: string; requestId: string },
     outcome: InkboxDeliveryOutcome,
+    startedAt?: number,
   ): void {
     const state = (req as Record<symbol, ReceiveState | undefined>)[RECEIVE];
-    const durationMs = state ? Math.round(performance.now() - state.started) : undefined;
-    this.logger.debug(
-      new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, {
-        ...delivery,
-        outcome,
-        durationMs,
-      }),
-    );
+    if (isInkboxDebugLogged(this.logger)) {
+      // from the receive span's start when there is one, else from `startedAt` (performance.now())
+      const started = state?.started ?? startedAt;
+      const durationMs = started === undefined ? undefined : Math.round(performance.now() - started);
+      this.logger.debug(
+        new InkboxLogEntry(`Delivery of ${delivery.eventType} event ${delivery.eventId}: ${outcome}`, {
+          ...delivery,
+          outcome,
+          durationMs,
+        }),
+      );
+    }
     if (!this.api || !this.instruments) return;
     this.instruments.deliveries.add(1, { event_type: delivery.eventType, outcome });
     if (!state || state.ended) return;
@@ -159,13 +170,14 @@ export class InkboxTelemetry {
     const started = performance.now();
     const api = this.api;
     const tools = this.instruments;
-    if (!api || !tools) return { run: (fn) => fn(), end: () => Math.round(performance.now() - started) };
+    if (!api || !tools) return untracedScope(started);
     const parent = api.context.active();
     const span = tools.tracer.startSpan(
       INKBOX_HANDLE_SPAN,
       { kind: api.SpanKind.INTERNAL, attributes: { [INKBOX_ATTRIBUTES.handler]: handler } },
       parent,
     );
+    if (!tools.metricsLive && isNoopSpan(api, span)) return untracedScope(started);
     const context = api.trace.setSpan(parent, span);
     return {
       run: (fn) => api.context.with(context, fn),
@@ -222,9 +234,22 @@ export class InkboxTelemetry {
   }
 }
 
+/** The scope of a handler run that nobody traces or measures: it only times the run. */
+function untracedScope(started: number): InkboxHandleScope {
+  return { run: (fn) => fn(), end: () => Math.round(performance.now() - started) };
+}
+
+/** True for the span the API hands out while no tracing SDK is registered: it records nothing and carries no trace. */
+function isNoopSpan(api: OtelApi, span: OtelSpan): boolean {
+  return !span.isRecording() && !api.trace.isSpanContextValid(span.spanContext());
+}
+
 function createInstruments(api: OtelApi): Instruments {
   const meter = api.metrics.getMeter(INKBOX_INSTRUMENTATION_SCOPE, NESTJS_INKBOX_VERSION);
+  const noopMeter = api.createNoopMeter?.();
   return {
+    // the API gives out its no-op meter for good when no metrics SDK was registered before this point
+    metricsLive: !noopMeter || meter.constructor !== noopMeter.constructor,
     tracer: api.trace.getTracer(INKBOX_INSTRUMENTATION_SCOPE, NESTJS_INKBOX_VERSION),
     meter,
     deliveries: meter.createCounter(INKBOX_METRICS.deliveries, {

@@ -19,6 +19,7 @@ export interface OtelSpan {
   recordException(exception: Error | string): void;
   end(): void;
   spanContext(): { traceId: string; spanId: string; traceFlags: number };
+  isRecording(): boolean;
 }
 
 /** A tracer. */
@@ -86,6 +87,8 @@ export interface OtelApi {
   metrics: { getMeter(name: string, version?: string): OtelMeter };
   SpanStatusCode: { UNSET: number; OK: number; ERROR: number };
   SpanKind: { INTERNAL: number; SERVER: number; CONSUMER: number };
+  /** The meter used while no metrics SDK is registered (absent before API 1.3). */
+  createNoopMeter?(): OtelMeter;
 }
 
 let cached: OtelApi | null | undefined;
