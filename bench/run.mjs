@@ -12,13 +12,16 @@
 //   --variants=ours,hand-rolled,…  a subset, or the diagnosis variants ours-no-idempotency,
 //                                  ours-json-only, ours-build-only (see servers/server.cjs)
 //   --sizes=2k|256k  --skip-micro  --skip-rss
+//   --cycles=N  --burst=S           measured rounds per body size, seconds per burst
 //   --profile[=ours,ceiling,…]     CPU profiles of 4 s under load at 2 KiB, summarised in the report
 //   --no-pin  --rebuild
-//   --allow-busy                   write RESULTS.md even when the load average passed 1.0 (the
-//                                  file then says so at its top); without it such a run writes to
-//                                  the temporary directory only
+//   --allow-busy                   write RESULTS.md from a busy run (the file then says so at its
+//                                  top); without it such a run writes to the temporary directory
 //
-// The load average is printed at the start and at the end. CPU time per answer (the server
+// A run is a busy one when the 1-minute load average at its start is above 1.0, or when other work
+// (the machine's busy CPU time less the harness's own and its children's) kept more than half a
+// core busy on average during it (lib/machine-load.mjs). Both are printed and written into the
+// report, with the load average at the end. CPU time per answer (the server
 // process's user + system time) is the primary figure: its ratios hold on a machine shared with
 // other work, where req/s ratios drift. With REDIS_URL set, nestjs-inkbox also runs with the Redis
 // idempotency store, and the Redis commands it sends per delivery are counted.
@@ -29,6 +32,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clean, runLoad } from './lib/load.mjs';
+import { judgeLoad, OTHER_LOAD_MAX, OtherWorkMeter, START_LOAD_MAX } from './lib/machine-load.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { SignedRequestSource } from './lib/requests.mjs';
 import { ServerProcess } from './lib/server-process.mjs';
@@ -67,9 +71,18 @@ const MODE = QUICK
       rssSeconds: [10, 60],
       micro: { rounds: 7, blockMs: 50 },
     };
+// investigation: --cycles=N and --burst=S override the rounds and burst length of every body size
+for (const [name, min] of [
+  ['cycles', 1],
+  ['burst', 0.2],
+]) {
+  if (valued[name] === undefined) continue;
+  const value = Number(valued[name]);
+  if (!(value >= min) || (name === 'cycles' && !Number.isInteger(value)))
+    throw new Error(`--${name}=${valued[name]}: expected ${name === 'cycles' ? 'a whole number' : 'seconds'} ≥ ${min}`);
+  for (const timing of Object.values(MODE.sizes)) timing[name] = value;
+}
 const CPU_COUNT = os.cpus().length;
-/** Above this 1-minute load average (at start or end) a run is a busy one: no RESULTS.md unless --allow-busy. */
-const BUSY_LOAD = 1.0;
 
 const SIZES = [
   { id: '2k', label: '2 KiB', bytes: 2048 },
@@ -210,17 +223,36 @@ function versionOf(name) {
   }
 }
 
+/** The pid of the redis-server behind REDIS_URL when it runs on this machine (its CPU is the run's own). */
+async function localRedisPid() {
+  if (!REDIS_URL || !/^redis:\/\/(127\.0\.0\.1|localhost)[:/]/.test(REDIS_URL)) return undefined;
+  const Redis = createRequire(join(ROOT, 'package.json'))('ioredis');
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  try {
+    await client.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
+    return existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function main() {
+  const redisPid = await localRedisPid();
+  const meter = new OtherWorkMeter({ extraPids: () => (redisPid ? [redisPid] : []) }).start();
   log(`mode: ${MODE.name}`);
   ensureDependencies(BENCH, log);
   const build = buildLibrary(ROOT, join(BENCH, 'node_modules', 'nestjs-inkbox'), { force: args.has('--rebuild'), log });
   if (!build.built) log('library build is up to date with lib/');
   const cpu = cpuPlan();
   log(cpu.note);
-  const loadStart = os.loadavg();
+  const { loadStart } = meter;
   log(
-    `load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${loadStart[0] > BUSY_LOAD ? ` — above ${BUSY_LOAD}: a busy machine` : ''}`,
+    `load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${loadStart[0] > START_LOAD_MAX ? ` — above ${START_LOAD_MAX}: a busy machine` : ''}`,
   );
+  if (redisPid) log(`the redis-server behind REDIS_URL (pid ${redisPid}) counts as the run's own work`);
 
   const require = createRequire(join(BENCH, 'run.mjs'));
   require('reflect-metadata');
@@ -320,23 +352,31 @@ async function main() {
   let profiles;
   if (args.has('--profile') || valued.profile) profiles = await profileRuns(newServer, sourceFor);
 
-  const loadEnd = os.loadavg();
-  const busy = Math.max(loadStart[0], loadEnd[0]) > BUSY_LOAD;
-  log(`load average at end: ${loadEnd.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
-  const report = buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd, busy });
+  const machine = meter.stop();
+  const verdict = judgeLoad(machine);
+  log(`load average at end: ${machine.loadEnd.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
+  log(
+    machine.otherLoad === undefined
+      ? "other work's load during the run: not measured (no /proc/stat)"
+      : `other work's load during the run: ${machine.otherLoad.toFixed(2)} cores on average (machine ${machine.machineLoad.toFixed(2)}, this run ${machine.ownLoad.toFixed(2)}, over ${machine.seconds.toFixed(0)} s)`,
+  );
+  const busy = verdict.busy;
+  const report = buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict });
   console.log(`\n${report}`);
   const partial = Boolean(
     valued.variants ||
     valued.sizes ||
     valued.profile ||
     args.has('--profile') ||
+    valued.cycles ||
+    valued.burst ||
     args.has('--skip-micro') ||
     args.has('--skip-rss'),
   );
   const refused = busy && !QUICK && !partial && !args.has('--allow-busy');
   if (refused)
     log(
-      `not writing bench/RESULTS.md: the load average passed ${BUSY_LOAD} (${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end); rerun on a quiet machine, or pass --allow-busy to write it marked as a busy run`,
+      `not writing bench/RESULTS.md: a busy machine (${verdict.reasons.join('; ')}); rerun on a quiet machine, or pass --allow-busy to write it marked as a busy run`,
     );
   const target =
     QUICK || partial || refused
@@ -607,7 +647,17 @@ function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }
 
-function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd, busy }) {
+/** The load figures of a run, one sentence for the report. */
+function describeLoad(machine) {
+  const [start, end] = [machine.loadStart[0], machine.loadEnd[0]];
+  const other =
+    machine.otherLoad === undefined
+      ? "Other work's load was not measured (no /proc/stat on this system), so only the start is judged."
+      : `Other work's load during the run: ${fmt(machine.otherLoad, 2)} cores on average (the machine's busy CPU time, ${fmt(machine.machineLoad, 2)} cores, less this run's own, ${fmt(machine.ownLoad, 2)}, over ${fmt(machine.seconds)} s; bound ${OTHER_LOAD_MAX}).`;
+  return `Load average (1 min): ${start.toFixed(2)} at start (bound ${START_LOAD_MAX}), ${end.toFixed(2)} at end (the run itself keeps about two cores busy). ${other}`;
+}
+
+function buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict }) {
   const lines = [];
   const helpers = (records) => ({
     by: (variant, size) => records.filter((r) => r.variant === variant && r.size === size && !r.summary),
@@ -640,10 +690,10 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
     `Generated by \`npm run bench${flags ? ` -- ${flags}` : ''}\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit by hand: run the harness again.`,
     '',
   );
-  lines.push(`Load average (1 min): ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end.`, '');
-  if (busy) {
+  lines.push(describeLoad(machine), '');
+  if (verdict.busy) {
     lines.push(
-      `> **BUSY MACHINE: the load average passed ${BUSY_LOAD} during this run.** Other work shared the CPUs, so req/s and latencies are not comparable with a quiet run; the CPU-time ratios are the figures to read, and even they are indicative only.`,
+      `> **BUSY MACHINE: ${verdict.reasons.join('; ')}.** Other work shared the CPUs, so req/s and latencies are not comparable with a quiet run; the CPU-time ratios are the figures to read, and even they are indicative only.`,
       '',
     );
   }
@@ -667,7 +717,12 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
   lines.push(
     `| load generator | autocannon ${versionOf('autocannon')}, ${MODE.connections} connections, pipelining 1, on 127.0.0.1 |`,
   );
-  lines.push(`| load average (1 min) | ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end |`);
+  lines.push(
+    `| load average (1 min) | ${machine.loadStart[0].toFixed(2)} at start, ${machine.loadEnd[0].toFixed(2)} at end |`,
+  );
+  lines.push(
+    `| other work's load | ${machine.otherLoad === undefined ? 'not measured' : `${fmt(machine.otherLoad, 2)} cores on average over ${fmt(machine.seconds)} s`} |`,
+  );
   lines.push('');
   lines.push('## Method', '');
   lines.push(
