@@ -24,8 +24,10 @@
 // report, with the load average at the end. CPU time per answer (the server
 // process's user + system time) is the primary figure: its ratios hold on a machine shared with
 // other work, where req/s ratios drift. With REDIS_URL set, nestjs-inkbox also runs with the Redis
-// idempotency store, and the Redis commands it sends per delivery are counted.
+// idempotency store and, at 2 KiB, as a queue-mode receiver whose jobs a worker process drains
+// afterwards; the round-trips to Redis per delivery (and per job on the worker) are counted.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -150,6 +152,21 @@ const ALL_VARIANTS = [
     body: PROCESSED,
     redis: true,
   },
+  // only with REDIS_URL set, at 2 KiB: queue mode, a receiver-only process (role 'receiver'); its
+  // jobs are drained afterwards by a worker-only process (see drainQueue), both counting round-trips
+  {
+    id: 'queue-receiver',
+    label: "nestjs-inkbox, queue mode: receiver (role 'receiver', BullMQ)",
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: JSON.stringify({ outcome: 'queued' }),
+    redis: true,
+    queue: true,
+    sizes: ['2k'],
+    script: 'queue-server.cjs',
+    serverVariant: 'receiver',
+  },
   // diagnosis only, with --variants=…
   {
     id: 'ours-no-idempotency',
@@ -180,6 +197,16 @@ const ALL_VARIANTS = [
   },
 ];
 const REDIS_URL = process.env.REDIS_URL;
+/** The BullMQ queue (and idempotency key prefix) of this run's queue-mode servers; its keys are deleted at the end. */
+const QUEUE_NAME = `inkbox-bench-${randomUUID().slice(0, 8)}`;
+/** Event id prefixes sent to the Redis-store variant: their `inkbox:idem:` keys are deleted at the end. */
+const redisIdPrefixes = new Set();
+const QUEUE_WORKER = {
+  id: 'queue-worker',
+  label: "nestjs-inkbox, queue mode: worker (role 'worker')",
+  script: 'queue-server.cjs',
+  serverVariant: 'worker',
+};
 const VARIANTS = ALL_VARIANTS.filter((v) =>
   valued.variants ? valued.variants.split(',').includes(v.id) : !v.diagnosis && (!v.redis || REDIS_URL),
 );
@@ -292,15 +319,17 @@ async function main() {
     ...(REDIS_URL ? { BENCH_REDIS_URL: REDIS_URL } : {}),
   };
   if (!REDIS_URL) log('REDIS_URL is not set: the Redis idempotency store row is left out');
-  const newServer = (variant, nodeArgs = [], extraEnv = {}) =>
-    new ServerProcess({
-      script: join(BENCH, 'servers', 'server.cjs'),
-      variant,
-      env: { ...serverEnv, ...extraEnv },
+  const newServer = (id, nodeArgs = [], extraEnv = {}) => {
+    const variant = [...ALL_VARIANTS, QUEUE_WORKER].find((v) => v.id === id);
+    return new ServerProcess({
+      script: join(BENCH, 'servers', variant?.script ?? 'server.cjs'),
+      variant: variant?.serverVariant ?? id,
+      env: { ...serverEnv, ...(variant?.queue || variant === QUEUE_WORKER ? { QUEUE_NAME } : {}), ...extraEnv },
       cpuPrefix: cpu.server,
       nodeArgs,
       cwd: BENCH,
     });
+  };
 
   // ---- micro-benchmarks ---------------------------------------------------------------------------
   let micro;
@@ -310,7 +339,15 @@ async function main() {
   }
 
   // ---- HTTP rounds --------------------------------------------------------------------------------
-  const runs = await measureInterleaved(newServer, sourceFor, VARIANTS, SIZES);
+  let runs;
+  let worker;
+  try {
+    runs = await measureInterleaved(newServer, sourceFor, VARIANTS, SIZES);
+    const queued = runs.find((r) => r.variant === 'queue-receiver' && r.summary)?.accepted;
+    if (queued) worker = await drainQueue(newServer, queued);
+  } finally {
+    if (VARIANTS.some((v) => v.redis)) await deleteRedisKeys();
+  }
 
   // ---- Nest 12 (optional) -------------------------------------------------------------------------
   let nest12;
@@ -361,7 +398,7 @@ async function main() {
       : `other work's load during the run: ${machine.otherLoad.toFixed(2)} cores on average (machine ${machine.machineLoad.toFixed(2)}, this run ${machine.ownLoad.toFixed(2)}, over ${machine.seconds.toFixed(0)} s)`,
   );
   const busy = verdict.busy;
-  const report = buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict });
+  const report = buildReport({ runs, worker, nest12, micro, rss, profiles, cpu, machine, verdict });
   console.log(`\n${report}`);
   const partial = Boolean(
     valued.variants ||
@@ -428,6 +465,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
     const servers = new Map();
     try {
       for (const variant of variants) {
+        if (variant.sizes && !group.some((size) => variant.sizes.includes(size.id))) continue;
         try {
           servers.set(variant.id, await newServer(variant.id).start());
         } catch (error) {
@@ -436,8 +474,10 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
       }
       for (const size of group) {
         const timing = MODE.sizes[size.id];
-        const live = variants.filter((v) => servers.has(v.id));
+        const live = variants.filter((v) => servers.has(v.id) && (!v.sizes || v.sizes.includes(size.id)));
+        const accepted = new Map(live.map((v) => [v.id, 0]));
         const sources = new Map(live.map((v) => [v.id, sourceFor(v, size)]));
+        for (const v of live) if (v.redis && !v.queue) redisIdPrefixes.add(sources.get(v.id).idPrefix);
         const estimate = new Map();
         const common = (v) => ({
           port: servers.get(v.id).port,
@@ -450,6 +490,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
         for (const v of live) {
           sources.get(v.id).prepare(0);
           const warm = await runLoad({ ...common(v), seconds: timing.warm });
+          accepted.set(v.id, accepted.get(v.id) + warm.ok);
           // a warm-up too short for a slow answer on a busy machine is no harness failure; a wrong answer is
           if (
             !clean(warm) &&
@@ -475,12 +516,16 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             const cpuBefore = server.cpuSeconds();
             const run = await runLoad({ ...common(v), seconds: timing.burst });
             const cpuUsed = server.cpuSeconds() - cpuBefore;
+            accepted.set(v.id, accepted.get(v.id) + run.ok);
+            // requests in flight when the burst ended are still served: let them finish before counting
+            if (v.redis) await sleep(200);
             const stats = await server.stats();
             if (!clean(run))
               failures.push(
                 `${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`,
               );
-            if (!v.id.startsWith('ceiling') && stats.handled - handledBefore < run.ok)
+            // queue mode: the handlers run later, on the worker (drainQueue checks them)
+            if (!v.id.startsWith('ceiling') && !v.queue && stats.handled - handledBefore < run.ok)
               failures.push(
                 `${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`,
               );
@@ -489,9 +534,17 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             if (v.id.startsWith('ours') && v.id !== 'ours-cv' && stats.parsedByClassValidator)
               failures.push(`${v.id} parsed through the class-validator path`);
             estimate.set(v.id, Math.max(estimate.get(v.id), run.rps));
-            const redisPerDelivery = v.redis
-              ? ((stats.redisCommands ?? NaN) - (statsBefore.redisCommands ?? NaN)) / run.ok
-              : undefined;
+            // server.cjs counts eval/evalsha calls (redisCommands), queue-server.cjs every round-trip
+            const redisCount = (st) => st.redisRoundTrips ?? st.redisCommands ?? NaN;
+            // per delivery the server answered (or whose handler ran): requests still in flight when a
+            // burst ends are served after it, and their round-trips are counted too
+            const served =
+              stats.answered !== undefined
+                ? stats.answered - statsBefore.answered
+                : v.id.startsWith('ceiling')
+                  ? run.ok
+                  : stats.handled - handledBefore;
+            const redisPerDelivery = v.redis ? (redisCount(stats) - redisCount(statsBefore)) / served : undefined;
             const record = {
               variant: v.id,
               size: size.id,
@@ -512,14 +565,96 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             `${size.label} ${round >= 0 ? `round ${round + 1}/${timing.cycles}` : 'settling round'}: ${last.map((r) => `${r.variant} ${fmt(r.rps)}/s ${fmt(r.cpuPerRequest * 1e6)}µs`).join('  ')}`,
           );
         }
-        for (const v of live)
-          records.push({ variant: v.id, size: size.id, summary: true, peakRss: servers.get(v.id).memory().peak });
+        for (const v of live) {
+          // every delivery the server answered (queued, for the queue receiver), in flight ones included
+          const answered = v.queue ? (await servers.get(v.id).stats()).answered : undefined;
+          records.push({
+            variant: v.id,
+            size: size.id,
+            summary: true,
+            peakRss: servers.get(v.id).memory().peak,
+            accepted: answered ?? accepted.get(v.id),
+          });
+        }
       }
     } finally {
       await Promise.all([...servers.values()].map((s) => s.stop()));
     }
   }
   return records;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Queue mode, the worker's side: once the receiver's bursts are over, a worker-only process drains
+ * the jobs it queued. Counted from its first answer to the last job (its start-up left out): jobs
+ * per second, CPU time and Redis round-trips per job. Every queued delivery must run its handler.
+ */
+async function drainQueue(newServer, accepted) {
+  log(`queue mode: a worker process drains the ${accepted} jobs the receiver queued …`);
+  let server;
+  try {
+    server = await newServer(QUEUE_WORKER.id).start();
+    const first = await server.stats();
+    const cpuBefore = server.cpuSeconds();
+    const t0 = performance.now();
+    let last = first;
+    let progressAt = t0;
+    // bounded: stops when every job ran, after 10 s without progress, or after 3 minutes
+    while (last.handled < accepted && performance.now() - progressAt < 10_000 && performance.now() - t0 < 180_000) {
+      await sleep(100);
+      const next = await server.stats();
+      if (next.handled > last.handled) progressAt = performance.now();
+      last = next;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuUsed = server.cpuSeconds() - cpuBefore;
+    const jobs = last.handled - first.handled;
+    if (last.handled < accepted && performance.now() - progressAt >= 10_000)
+      failures.push(`queue worker: ${last.handled} of ${accepted} queued deliveries ran their handler`);
+    const result = {
+      accepted,
+      handled: last.handled,
+      jobs,
+      seconds,
+      jobsPerSecond: jobs / seconds,
+      cpuPerJob: cpuUsed / jobs,
+      redisPerJob: (last.redisRoundTrips - first.redisRoundTrips) / jobs,
+      peakRss: server.memory().peak,
+    };
+    log(
+      `queue worker: ${last.handled} of ${accepted} jobs done; measured ${jobs} in ${fmt(seconds, 1)} s: ${fmt(result.jobsPerSecond)}/s, ${fmt(result.cpuPerJob * 1e6)} µs CPU and ${fmt(result.redisPerJob, 2)} Redis round-trips per job`,
+    );
+    return result;
+  } catch (error) {
+    failures.push(`queue worker: ${error.message}`);
+    return undefined;
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** Deletes this run's keys from Redis: the queue's, and the idempotency keys of the events it sent. */
+async function deleteRedisKeys() {
+  const Redis = createRequire(join(ROOT, 'package.json'))('ioredis');
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const patterns = [`bull:${QUEUE_NAME}:*`, `${QUEUE_NAME}:idem:*`];
+    for (const prefix of redisIdPrefixes) patterns.push(`inkbox:idem:evt_${prefix}*`);
+    for (const pattern of patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (keys.length > 0) await client.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } catch (error) {
+    log(`could not delete this run's Redis keys: ${error.message}`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function rssFlatness(variant, size, newServer, sourceFor, expectedRps) {
@@ -647,6 +782,43 @@ function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }
 
+/** Target: Redis round-trips per delivery on the receiver path (they bound how many receivers one Redis serves). */
+const RECEIVER_ROUND_TRIPS_MAX = 2;
+
+/** Queue mode's worker and the Redis round-trips per delivery of each Redis-backed path (2 KiB). */
+function scaleOutLines(h, worker) {
+  const lines = [];
+  const perDelivery = (id) => median(h.by(id, '2k').map((r) => r.redisPerDelivery));
+  if (worker) {
+    lines.push(
+      "Queue mode's worker (role 'worker', a handler that only counts), draining the jobs the receiver above queued, counted from its first answer to the last job:",
+      '',
+      '| process | CPU/job µs | jobs/s | Redis round-trips / job | jobs measured | peak RSS MiB |',
+      '|---|---:|---:|---:|---:|---:|',
+      `| ${QUEUE_WORKER.label} | ${fmt(worker.cpuPerJob * 1e6)} | ${fmt(worker.jobsPerSecond)} | ${fmt(worker.redisPerJob, 2)} | ${worker.jobs} (${worker.handled} of ${worker.accepted} queued ran) | ${mib(worker.peakRss)} |`,
+      '',
+    );
+  }
+  const paths = [
+    ['ours-redis', 'inline, Redis idempotency store'],
+    ['queue-receiver', 'queue mode, receiver'],
+  ].filter(([id]) => h.by(id, '2k').length > 0);
+  if (paths.length > 0) {
+    lines.push(
+      `Redis round-trips per delivery on the receiver path (target ≤ ${RECEIVER_ROUND_TRIPS_MAX}): ${paths
+        .map(([id, label]) => {
+          const n = perDelivery(id);
+          return `${label} ${fmt(n, 2)} (${n <= RECEIVER_ROUND_TRIPS_MAX ? 'met' : 'missed'})`;
+        })
+        .join(
+          '; ',
+        )}${worker ? `; the worker adds ${fmt(worker.redisPerJob, 2)} per job` : ''}. A pipeline or MULTI … EXEC counts as one.`,
+      '',
+    );
+  }
+  return lines;
+}
+
 /** The load figures of a run, one sentence for the report. */
 function describeLoad(machine) {
   const [start, end] = [machine.loadStart[0], machine.loadEnd[0]];
@@ -657,7 +829,7 @@ function describeLoad(machine) {
   return `Load average (1 min): ${start.toFixed(2)} at start (bound ${START_LOAD_MAX}), ${end.toFixed(2)} at end (the run itself keeps about two cores busy). ${other}`;
 }
 
-function buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict }) {
+function buildReport({ runs, worker, nest12, micro, rss, profiles, cpu, machine, verdict }) {
   const lines = [];
   const helpers = (records) => ({
     by: (variant, size) => records.filter((r) => r.variant === variant && r.size === size && !r.summary),
@@ -735,11 +907,12 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict
   for (const size of SIZES) {
     lines.push(`## Throughput, ${size.label} bodies`, '');
     lines.push(
-      '| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
+      '| server | CPU/req µs | req/s | Redis round-trips / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     lines.push(...throughputRows(helpers(runs), VARIANTS, size));
     lines.push('');
+    if (size.id === '2k') lines.push(...scaleOutLines(helpers(runs), worker));
   }
 
   const has = (id) => VARIANTS.some((v) => v.id === id);
@@ -769,6 +942,14 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict
       '',
       'the cost of Redis',
     ],
+    [
+      'queue-receiver',
+      'ours',
+      'queue-mode receiver / nestjs-inkbox inline (memory store)',
+      undefined,
+      '',
+      'the cost of queueing',
+    ],
     ['ours-cv', 'ceiling', 'before (class-validator path) / ceiling', undefined, '', 'before'],
     ['ours-cv', 'hand-rolled', 'before (class-validator path) / hand-rolled', undefined, '', 'before'],
     ['ours', 'ours-cv', 'nestjs-inkbox / before', undefined, '', 'gain'],
@@ -797,7 +978,7 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, machine, verdict
       '',
     );
     lines.push(
-      '| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
+      '| server | CPU/req µs | req/s | Redis round-trips / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     lines.push(...throughputRows(h, VARIANTS, size), '');
