@@ -11,7 +11,7 @@
 // Investigation options (results then go to the temporary directory, never to RESULTS.md):
 //   --variants=ours,hand-rolled,…  a subset, or the diagnosis variants ours-no-idempotency,
 //                                  ours-json-only, ours-build-only (see servers/server.cjs)
-//   --sizes=2k|256k  --skip-micro  --skip-rss
+//   --sizes=2k|256k  --skip-micro  --skip-rss  --skip-enhancers (--skip-micro skips it too)
 //   --cycles=N  --burst=S           measured rounds per body size, seconds per burst
 //   --profile[=ours,ceiling,…]     CPU profiles of 4 s under load at 2 KiB, summarised in the report
 //   --no-pin  --rebuild
@@ -338,6 +338,13 @@ async function main() {
     micro = await runMicro(cpu, { ...MODE.micro, inkboxKey: INKBOX_KEY });
   }
 
+  // ---- the handler pipeline's cost (bench/enhancers.mjs), full runs only ------------------------------
+  let enhancers;
+  if (!QUICK && !args.has('--skip-micro') && !args.has('--skip-enhancers')) {
+    log('handler pipeline: guards and interceptors around a handler call (bench/enhancers.mjs) …');
+    enhancers = await runEnhancers(cpu);
+  }
+
   // ---- HTTP rounds --------------------------------------------------------------------------------
   let runs;
   let worker;
@@ -398,7 +405,7 @@ async function main() {
       : `other work's load during the run: ${machine.otherLoad.toFixed(2)} cores on average (machine ${machine.machineLoad.toFixed(2)}, this run ${machine.ownLoad.toFixed(2)}, over ${machine.seconds.toFixed(0)} s)`,
   );
   const busy = verdict.busy;
-  const report = buildReport({ runs, worker, nest12, micro, rss, profiles, cpu, machine, verdict });
+  const report = buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cpu, machine, verdict });
   console.log(`\n${report}`);
   const partial = Boolean(
     valued.variants ||
@@ -408,6 +415,7 @@ async function main() {
     valued.cycles ||
     valued.burst ||
     args.has('--skip-micro') ||
+    args.has('--skip-enhancers') ||
     args.has('--skip-rss'),
   );
   const refused = busy && !QUICK && !partial && !args.has('--allow-busy');
@@ -445,6 +453,24 @@ async function runMicro(cpu, config) {
   const code = await new Promise((resolve) => child.once('exit', resolve));
   if (code !== 0) {
     failures.push(`micro-benchmark process exited with ${code}`);
+    return undefined;
+  }
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+/** bench/enhancers.mjs in its own process, on the servers' CPU; its figures, or undefined when it failed. */
+async function runEnhancers(cpu) {
+  const argv = [...cpu.server, process.execPath, join(BENCH, 'enhancers.mjs'), '--json'];
+  const child = spawn(argv[0], argv.slice(1), { cwd: BENCH, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (err = (err + c).slice(-4000)));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) {
+    failures.push(
+      `enhancer benchmark (bench/enhancers.mjs) exited with ${code}: ${err.trim().split('\n').slice(-3).join(' / ')}`,
+    );
     return undefined;
   }
   return JSON.parse(out.trim().split('\n').at(-1));
@@ -819,6 +845,31 @@ function scaleOutLines(h, worker) {
   return lines;
 }
 
+/** The handler pipeline's cost (bench/enhancers.mjs) beside nestjs-inkbox's CPU time per request at 2 KiB. */
+function enhancerLines(e, oursCpuPerRequest) {
+  const base = e.ns['direct call'];
+  const lines = [
+    '## Handler pipeline: guards and interceptors (CPU time per handler call, in process)',
+    '',
+    `bench/enhancers.mjs: one \`@OnInkboxEvent\` handler called directly, through the pipeline the module builds once at startup (Nest's guards, interceptors and filters), and through the module's whole per-handler path; the median of ${e.rounds} alternating blocks of about ${e.blockMs} ms each, on the harness's Nest 11.`,
+    '',
+    '| path | ns per call | over a direct call | share of nestjs-inkbox CPU/req at 2 KiB |',
+    '|---|---:|---:|---:|',
+  ];
+  for (const [name, ns] of Object.entries(e.ns)) {
+    const extra = ns - base;
+    lines.push(
+      `| ${name} | ${fmt(ns)} | ${name === 'direct call' ? '—' : `+${fmt(extra)} ns`} | ${name === 'direct call' ? '—' : `${fmt((extra / 1e9 / oursCpuPerRequest) * 100, 2)} %`} |`,
+    );
+  }
+  lines.push(
+    '',
+    `The share is the extra time over a direct call against nestjs-inkbox's CPU time per request in the 2 KiB table (${fmt(oursCpuPerRequest * 1e6)} µs). One signed delivery over loopback HTTP, one at a time, took ${fmt(e.routeNs / 1000)} µs of wall time in that process (its own client included).`,
+    '',
+  );
+  return lines;
+}
+
 /** The load figures of a run, one sentence for the report. */
 function describeLoad(machine) {
   const [start, end] = [machine.loadStart[0], machine.loadEnd[0]];
@@ -829,7 +880,7 @@ function describeLoad(machine) {
   return `Load average (1 min): ${start.toFixed(2)} at start (bound ${START_LOAD_MAX}), ${end.toFixed(2)} at end (the run itself keeps about two cores busy). ${other}`;
 }
 
-function buildReport({ runs, worker, nest12, micro, rss, profiles, cpu, machine, verdict }) {
+function buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cpu, machine, verdict }) {
   const lines = [];
   const helpers = (records) => ({
     by: (variant, size) => records.filter((r) => r.variant === variant && r.size === size && !r.summary),
@@ -1040,6 +1091,14 @@ function buildReport({ runs, worker, nest12, micro, rss, profiles, cpu, machine,
       );
     }
   }
+
+  if (enhancers)
+    lines.push(
+      ...enhancerLines(
+        enhancers,
+        median(runs.filter((r) => r.variant === 'ours' && r.size === '2k' && !r.summary).map((r) => r.cpuPerRequest)),
+      ),
+    );
 
   if (rss) {
     lines.push(`## Peak RSS over a long run (nestjs-inkbox, distinct 2 KiB events, ${fmt(rss.rps)} req/s)`, '');
