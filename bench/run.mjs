@@ -15,6 +15,8 @@
 //   --cycles=N  --burst=S           measured rounds per body size, seconds per burst
 //   --profile[=ours,ceiling,…]     CPU profiles of 4 s under load at 2 KiB, summarised in the report
 //   --no-pin  --rebuild
+//   --wait-quiet=S                 a run that would write RESULTS.md first waits up to S seconds
+//                                  (default 120; 0: not at all) for the load average to fall to 1.0
 //   --allow-busy                   write RESULTS.md from a busy run (the file then says so at its
 //                                  top); without it such a run writes to the temporary directory
 //
@@ -85,6 +87,20 @@ for (const [name, min] of [
   for (const timing of Object.values(MODE.sizes)) timing[name] = value;
 }
 const CPU_COUNT = os.cpus().length;
+/** A run for investigation: its report goes to the temporary directory, never to RESULTS.md. */
+const PARTIAL = Boolean(
+  valued.variants ||
+  valued.sizes ||
+  valued.profile ||
+  args.has('--profile') ||
+  valued.cycles ||
+  valued.burst ||
+  args.has('--skip-micro') ||
+  args.has('--skip-enhancers') ||
+  args.has('--skip-rss'),
+);
+/** A run that would write RESULTS.md waits this long at most for the load average to fall to START_LOAD_MAX. */
+const WAIT_QUIET_S = Number(valued['wait-quiet'] ?? 120);
 
 const SIZES = [
   { id: '2k', label: '2 KiB', bytes: 2048 },
@@ -215,6 +231,8 @@ const INKBOX_KEY = 'whsec_bench_c2lnbmluZy1rZXktZm9yLWJlbmNobWFya3M';
 const STRIPE_SECRET = 'whsec_bench_stripe_0123456789abcdef0123456789abcdef';
 const failures = [];
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function median(values) {
   const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
@@ -266,7 +284,18 @@ async function localRedisPid() {
   }
 }
 
+/** Waits (bounded) for the 1-minute load average to fall to START_LOAD_MAX, e.g. after another benchmark run. */
+async function waitForQuiet() {
+  if (QUICK || PARTIAL || !(WAIT_QUIET_S > 0) || os.loadavg()[0] <= START_LOAD_MAX) return;
+  log(
+    `load average ${os.loadavg()[0].toFixed(2)} > ${START_LOAD_MAX}: waiting up to ${WAIT_QUIET_S} s for it to fall …`,
+  );
+  const until = Date.now() + WAIT_QUIET_S * 1000;
+  while (os.loadavg()[0] > START_LOAD_MAX && Date.now() < until) await sleep(5000);
+}
+
 async function main() {
+  await waitForQuiet();
   const redisPid = await localRedisPid();
   const meter = new OtherWorkMeter({ extraPids: () => (redisPid ? [redisPid] : []) }).start();
   log(`mode: ${MODE.name}`);
@@ -407,17 +436,7 @@ async function main() {
   const busy = verdict.busy;
   const report = buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cpu, machine, verdict });
   console.log(`\n${report}`);
-  const partial = Boolean(
-    valued.variants ||
-    valued.sizes ||
-    valued.profile ||
-    args.has('--profile') ||
-    valued.cycles ||
-    valued.burst ||
-    args.has('--skip-micro') ||
-    args.has('--skip-enhancers') ||
-    args.has('--skip-rss'),
-  );
+  const partial = PARTIAL;
   const refused = busy && !QUICK && !partial && !args.has('--allow-busy');
   if (refused)
     log(
@@ -609,8 +628,6 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
   }
   return records;
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Queue mode, the worker's side: once the receiver's bursts are over, a worker-only process drains
