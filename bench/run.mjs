@@ -1032,7 +1032,7 @@ function buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cp
       met = checked.length === 0 ? 'n/a' : checked.every(([, r]) => r >= min) ? 'yes' : 'no';
     }
     lines.push(
-      `| ${label} | ${cpuCells.map((c) => `**${fmt(c.median, 2)}** (${c.rounds.map((r) => fmt(r, 2)).join(', ')})`).join(' | ')} | ${cells.map((c) => fmt(c.median, 2)).join(' | ')} | ${text} | ${met} |`,
+      `| ${label} | ${cpuCells.map((c) => (c.rounds.length === 0 ? '—' : `**${fmt(c.median, 2)}** (${c.rounds.map((r) => fmt(r, 2)).join(', ')})`)).join(' | ')} | ${cells.map((c) => (c.rounds.length === 0 ? '—' : fmt(c.median, 2))).join(' | ')} | ${text} | ${met} |`,
     );
   }
   lines.push('', 'In parentheses: the ratio of each round.', '');
