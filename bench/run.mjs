@@ -39,7 +39,7 @@ import { clean, runLoad } from './lib/load.mjs';
 import { judgeLoad, OTHER_LOAD_MAX, OtherWorkMeter, START_LOAD_MAX } from './lib/machine-load.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { SignedRequestSource } from './lib/requests.mjs';
-import { ServerProcess } from './lib/server-process.mjs';
+import { readCpuSeconds, ServerProcess } from './lib/server-process.mjs';
 import { buildLibrary, ensureDependencies } from './lib/setup.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -268,6 +268,10 @@ function versionOf(name) {
   }
 }
 
+/** The redis-server behind REDIS_URL, when it runs on this machine: its CPU time is read around each burst. */
+let redisPid;
+const redisCpu = () => (redisPid ? readCpuSeconds(redisPid) : undefined);
+
 /** The pid of the redis-server behind REDIS_URL when it runs on this machine (its CPU is the run's own). */
 async function localRedisPid() {
   if (!REDIS_URL || !/^redis:\/\/(127\.0\.0\.1|localhost)[:/]/.test(REDIS_URL)) return undefined;
@@ -296,7 +300,7 @@ async function waitForQuiet() {
 
 async function main() {
   await waitForQuiet();
-  const redisPid = await localRedisPid();
+  redisPid = await localRedisPid();
   const meter = new OtherWorkMeter({ extraPids: () => (redisPid ? [redisPid] : []) }).start();
   log(`mode: ${MODE.name}`);
   ensureDependencies(BENCH, log);
@@ -559,12 +563,14 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             const statsBefore = await server.stats();
             const handledBefore = statsBefore.handled;
             const cpuBefore = server.cpuSeconds();
+            const redisCpuBefore = v.redis ? redisCpu() : undefined;
             const run = await runLoad({ ...common(v), seconds: timing.burst });
             const cpuUsed = server.cpuSeconds() - cpuBefore;
             accepted.set(v.id, accepted.get(v.id) + run.ok);
             // requests in flight when the burst ended are still served: let them finish before counting
             if (v.redis) await sleep(200);
             const stats = await server.stats();
+            const redisCpuUsed = v.redis ? redisCpu() - redisCpuBefore : undefined;
             if (!clean(run))
               failures.push(
                 `${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`,
@@ -590,6 +596,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
                   ? run.ok
                   : stats.handled - handledBefore;
             const redisPerDelivery = v.redis ? (redisCount(stats) - redisCount(statsBefore)) / served : undefined;
+            const redisCpuPerDelivery = v.redis ? redisCpuUsed / served : undefined;
             const record = {
               variant: v.id,
               size: size.id,
@@ -601,6 +608,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
               driverCpu: run.driverCpu,
               liveSigned: source.liveSigned,
               redisPerDelivery,
+              redisCpuPerDelivery,
             };
             if (round >= 0) records.push(record);
             else settling.push(record);
@@ -641,6 +649,7 @@ async function drainQueue(newServer, accepted) {
     server = await newServer(QUEUE_WORKER.id).start();
     const first = await server.stats();
     const cpuBefore = server.cpuSeconds();
+    const redisCpuBefore = redisCpu();
     const t0 = performance.now();
     let last = first;
     let progressAt = t0;
@@ -653,6 +662,7 @@ async function drainQueue(newServer, accepted) {
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpuUsed = server.cpuSeconds() - cpuBefore;
+    const redisCpuUsed = redisCpu() - redisCpuBefore;
     const jobs = last.handled - first.handled;
     if (last.handled < accepted && performance.now() - progressAt >= 10_000)
       failures.push(`queue worker: ${last.handled} of ${accepted} queued deliveries ran their handler`);
@@ -664,6 +674,7 @@ async function drainQueue(newServer, accepted) {
       jobsPerSecond: jobs / seconds,
       cpuPerJob: cpuUsed / jobs,
       redisPerJob: (last.redisRoundTrips - first.redisRoundTrips) / jobs,
+      redisCpuPerJob: redisCpuUsed / jobs,
       peakRss: server.memory().peak,
     };
     log(
@@ -858,6 +869,12 @@ function scaleOutLines(h, worker) {
         )}${worker ? `; the worker adds ${fmt(worker.redisPerJob, 2)} per job` : ''}. A pipeline or MULTI … EXEC counts as one.`,
       '',
     );
+    const redisCpuOf = (id) => median(h.by(id, '2k').map((r) => r.redisCpuPerDelivery));
+    if (paths.some(([id]) => Number.isFinite(redisCpuOf(id))))
+      lines.push(
+        `CPU time of the redis-server per delivery (what bounds how many receivers one Redis serves): ${paths.map(([id, label]) => `${label} ${fmt(redisCpuOf(id) * 1e6)} µs`).join('; ')}${worker && Number.isFinite(worker.redisCpuPerJob) ? `; worker ${fmt(worker.redisCpuPerJob * 1e6)} µs per job` : ''}.`,
+        '',
+      );
   }
   return lines;
 }
