@@ -351,13 +351,17 @@ async function main() {
     BENCH_STRIPE_SECRET: STRIPE_SECRET,
     ...(REDIS_URL ? { BENCH_REDIS_URL: REDIS_URL } : {}),
   };
-  if (!REDIS_URL) log('REDIS_URL is not set: the Redis idempotency store row is left out');
+  if (!REDIS_URL) log('REDIS_URL is not set: the Redis idempotency store and queue mode rows are left out');
   const newServer = (id, nodeArgs = [], extraEnv = {}) => {
     const variant = [...ALL_VARIANTS, QUEUE_WORKER].find((v) => v.id === id);
     return new ServerProcess({
       script: join(BENCH, 'servers', variant?.script ?? 'server.cjs'),
       variant: variant?.serverVariant ?? id,
-      env: { ...serverEnv, ...(variant?.queue || variant === QUEUE_WORKER ? { QUEUE_NAME } : {}), ...extraEnv },
+      env: {
+        ...serverEnv,
+        ...(variant?.queue || variant === QUEUE_WORKER ? { REDIS_URL, QUEUE_NAME } : {}),
+        ...extraEnv,
+      },
       cpuPrefix: cpu.server,
       nodeArgs,
       cwd: BENCH,
