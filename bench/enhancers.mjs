@@ -1,25 +1,39 @@
 #!/usr/bin/env node
 // Cost of running @OnInkboxEvent handlers through Nest's guards and interceptors.
 //
-//   npm run build && node bench/enhancers.mjs
+//   node bench/enhancers.mjs          (npm run bench runs it too and puts its figures in the report)
+//   node bench/enhancers.mjs --json   the figures as one JSON line at the end
 //
-// Compares, in the same process and in alternating blocks (median of the blocks), one handler
-// call made directly, through the pipeline the module builds once at startup (no enhancers; one
-// global pass-through interceptor; one guard + the interceptor), and the module's whole per-handler
-// path (pipeline, span, timing, debug log). Then puts the pipeline's cost next to the time of one
-// signed delivery over loopback HTTP. Results are indicative on a shared machine.
+// Compares, in the same process and in alternating blocks (median of the blocks, CPU time), one
+// handler call made directly, through the pipeline the module builds once at startup (no enhancers;
+// one global pass-through interceptor; one guard + the interceptor), and the module's whole
+// per-handler path (pipeline, span, timing, debug log). Then puts the pipeline's cost next to the
+// time of one signed delivery over loopback HTTP. Runs on the harness's Nest 11 and its build of
+// the library (bench/node_modules/nestjs-inkbox), as the servers of the main table do; builds it
+// when lib/ changed. Results are indicative on a shared machine.
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLibrary, ensureDependencies } from './lib/setup.mjs';
 
-const require = createRequire(import.meta.url);
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const JSON_OUT = process.argv.includes('--json');
+const say = JSON_OUT ? (...parts) => console.error(...parts) : (...parts) => console.log(...parts);
+ensureDependencies(BENCH, say);
+buildLibrary(join(BENCH, '..'), join(BENCH, 'node_modules', 'nestjs-inkbox'), { force: false, log: say });
+
+const require = createRequire(join(BENCH, 'enhancers.mjs'));
 require('reflect-metadata');
 const { Injectable, Module, UseGuards } = require('@nestjs/common');
 const { APP_INTERCEPTOR, NestFactory } = require('@nestjs/core');
-const lib = require('../dist/cjs/index.js');
-const { signInkboxWebhook, createInkboxEvent } = require('../dist/cjs/testing/index.js');
-const { InkboxHandlerExplorer } = require('../dist/cjs/handlers/inkbox-handler.explorer.js');
+const lib = require('nestjs-inkbox');
+const { signInkboxWebhook, createInkboxEvent } = require('nestjs-inkbox/testing');
+const { InkboxHandlerExplorer } = require('nestjs-inkbox/dist/cjs/handlers/inkbox-handler.explorer.js');
+const { InkboxHandlerRunner } = require('nestjs-inkbox/dist/cjs/handlers/inkbox-handler.runner.js');
 
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
-const BLOCK = Number(process.env.BLOCK ?? 20_000);
+/** Each contender's block lasts about this long (CPU time): slow contenders get fewer calls per block. */
+const BLOCK_MS = Number(process.env.BLOCK_MS ?? 60);
 const KEY = 'whsec_bench_enhancers';
 
 class PassThrough {
@@ -56,7 +70,7 @@ async function makeApp({ interceptor, guarded }) {
   const app = await NestFactory.create(AppModule, { logger: false });
   await app.init();
   const handler = app.get(InkboxHandlerExplorer).handlersFor('message.received')[0];
-  return { app, handler, instance: app.get(Handlers), runner: app.get(lib.InkboxHandlerRunner) };
+  return { app, handler, instance: app.get(Handlers), runner: app.get(InkboxHandlerRunner) };
 }
 
 function median(values) {
@@ -64,10 +78,39 @@ function median(values) {
   return s[s.length >> 1];
 }
 
-async function block(fn) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < BLOCK; i++) await fn();
-  return Number(process.hrtime.bigint() - start) / BLOCK;
+/** CPU time (user + system) of this process, in ns. */
+function cpuNs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+async function block(fn, calls) {
+  const start = cpuNs();
+  for (let i = 0; i < calls; i++) await fn();
+  return (cpuNs() - start) / calls;
+}
+
+/** Calls per block so that one block of `fn` takes about BLOCK_MS of CPU time. */
+async function calibrate(fn) {
+  await block(fn, 200); // warm-up
+  const ns = await block(fn, 500);
+  return Math.max(50, Math.round((BLOCK_MS * 1e6) / Math.max(ns, 1)));
+}
+
+/** Median wall time of one signed delivery over loopback HTTP, one at a time, in ns. */
+async function routeTime(app) {
+  await app.listen(0, '127.0.0.1');
+  const url = `${await app.getUrl()}/inkbox/webhooks`.replace('[::1]', '127.0.0.1');
+  const times = [];
+  for (let i = 0; i < 1500; i++) {
+    const signed = signInkboxWebhook(createInkboxEvent('message.received'), { signingKey: KEY });
+    const t = process.hrtime.bigint();
+    const res = await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`the delivery was answered ${res.status}`);
+    if (i >= 300) times.push(Number(process.hrtime.bigint() - t));
+  }
+  return median(times);
 }
 
 async function main() {
@@ -83,44 +126,33 @@ async function main() {
     'pipeline + guard + interceptor': () => withBoth.handler.invoke(event, delivery),
     'whole per-handler path (runner)': () => none.runner.run(none.handler, event, delivery),
   };
-  for (const fn of Object.values(contenders)) await block(fn); // warm-up
+  const calls = {};
+  for (const [name, fn] of Object.entries(contenders)) calls[name] = await calibrate(fn);
   const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) {
     const names = Object.keys(contenders);
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + r) % names.length];
-      samples[name].push(await block(contenders[name]));
+      samples[name].push(await block(contenders[name], calls[name]));
     }
   }
-  const base = median(samples['direct call']);
-  console.log(`handler call, ns per call (median of ${ROUNDS} blocks of ${BLOCK}):`);
-  for (const [name, list] of Object.entries(samples)) {
-    const ns = median(list);
-    console.log(
-      `  ${name.padEnd(34)} ${ns.toFixed(0).padStart(7)} ns   ×${(ns / base).toFixed(1)}   +${(ns - base).toFixed(0)} ns`,
+  const ns = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, median(list)]));
+  const base = ns['direct call'];
+  say(`handler call, CPU ns per call (median of ${ROUNDS} blocks of about ${BLOCK_MS} ms each):`);
+  for (const [name, value] of Object.entries(ns))
+    say(
+      `  ${name.padEnd(34)} ${value.toFixed(0).padStart(7)} ns   ×${(value / base).toFixed(1)}   +${(value - base).toFixed(0)} ns`,
     );
-  }
 
-  // one delivery over loopback HTTP, sequential, on the app without enhancers
-  await none.app.listen(0, '127.0.0.1');
-  const url = `${await none.app.getUrl()}/inkbox/webhooks`.replace('[::1]', '127.0.0.1');
-  const deliveries = 1500;
-  const times = [];
-  for (let i = 0; i < deliveries; i++) {
-    const signed = signInkboxWebhook(createInkboxEvent('message.received'), { signingKey: KEY });
-    const t = process.hrtime.bigint();
-    const res = await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
-    await res.arrayBuffer();
-    if (i >= 300) times.push(Number(process.hrtime.bigint() - t));
-  }
-  const route = median(times);
-  const cost = median(samples['pipeline, no enhancers']) - base;
-  const costI = median(samples['pipeline + global interceptor']) - base;
-  console.log(`one signed delivery over loopback HTTP (median of ${times.length}): ${(route / 1000).toFixed(0)} µs`);
-  console.log(
-    `pipeline cost per handler: ${((cost / route) * 100).toFixed(2)} % of the route; with a global interceptor ${((costI / route) * 100).toFixed(2)} %`,
+  const routeNs = await routeTime(none.app);
+  const cost = ns['pipeline, no enhancers'] - base;
+  const costWithInterceptor = ns['pipeline + global interceptor'] - base;
+  say(`one signed delivery over loopback HTTP, one at a time (median of 1200): ${(routeNs / 1000).toFixed(0)} µs`);
+  say(
+    `pipeline cost per handler: ${((cost / routeNs) * 100).toFixed(2)} % of the route; with a global interceptor ${((costWithInterceptor / routeNs) * 100).toFixed(2)} %`,
   );
   for (const a of [none, withInterceptor, withBoth]) await a.app.close();
+  if (JSON_OUT) console.log(JSON.stringify({ rounds: ROUNDS, blockMs: BLOCK_MS, ns, routeNs }));
 }
 
 main().catch((error) => {

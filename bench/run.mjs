@@ -11,27 +11,35 @@
 // Investigation options (results then go to the temporary directory, never to RESULTS.md):
 //   --variants=ours,hand-rolled,…  a subset, or the diagnosis variants ours-no-idempotency,
 //                                  ours-json-only, ours-build-only (see servers/server.cjs)
-//   --sizes=2k|256k  --skip-micro  --skip-rss
+//   --sizes=2k|256k  --skip-micro  --skip-rss  --skip-enhancers (--skip-micro skips it too)
+//   --cycles=N  --burst=S           measured rounds per body size, seconds per burst
 //   --profile[=ours,ceiling,…]     CPU profiles of 4 s under load at 2 KiB, summarised in the report
 //   --no-pin  --rebuild
-//   --allow-busy                   write RESULTS.md even when the load average passed 1.0 (the
-//                                  file then says so at its top); without it such a run writes to
-//                                  the temporary directory only
+//   --wait-quiet=S                 a run that would write RESULTS.md first waits up to S seconds
+//                                  (default 120; 0: not at all) for the load average to fall to 1.0
+//   --allow-busy                   write RESULTS.md from a busy run (the file then says so at its
+//                                  top); without it such a run writes to the temporary directory
 //
-// The load average is printed at the start and at the end. CPU time per answer (the server
+// A run is a busy one when the 1-minute load average at its start is above 1.0, or when other work
+// (the machine's busy CPU time less the harness's own and its children's) kept more than half a
+// core busy on average during it (lib/machine-load.mjs). Both are printed and written into the
+// report, with the load average at the end. CPU time per answer (the server
 // process's user + system time) is the primary figure: its ratios hold on a machine shared with
 // other work, where req/s ratios drift. With REDIS_URL set, nestjs-inkbox also runs with the Redis
-// idempotency store, and the Redis commands it sends per delivery are counted.
+// idempotency store and, at 2 KiB, as a queue-mode receiver whose jobs a worker process drains
+// afterwards; the round-trips to Redis per delivery (and per job on the worker) are counted.
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clean, runLoad } from './lib/load.mjs';
+import { judgeLoad, OTHER_LOAD_MAX, OtherWorkMeter, START_LOAD_MAX } from './lib/machine-load.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { SignedRequestSource } from './lib/requests.mjs';
-import { ServerProcess } from './lib/server-process.mjs';
+import { readCpuSeconds, ServerProcess } from './lib/server-process.mjs';
 import { buildLibrary, ensureDependencies } from './lib/setup.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -67,9 +75,32 @@ const MODE = QUICK
       rssSeconds: [10, 60],
       micro: { rounds: 7, blockMs: 50 },
     };
+// investigation: --cycles=N and --burst=S override the rounds and burst length of every body size
+for (const [name, min] of [
+  ['cycles', 1],
+  ['burst', 0.2],
+]) {
+  if (valued[name] === undefined) continue;
+  const value = Number(valued[name]);
+  if (!(value >= min) || (name === 'cycles' && !Number.isInteger(value)))
+    throw new Error(`--${name}=${valued[name]}: expected ${name === 'cycles' ? 'a whole number' : 'seconds'} ≥ ${min}`);
+  for (const timing of Object.values(MODE.sizes)) timing[name] = value;
+}
 const CPU_COUNT = os.cpus().length;
-/** Above this 1-minute load average (at start or end) a run is a busy one: no RESULTS.md unless --allow-busy. */
-const BUSY_LOAD = 1.0;
+/** A run for investigation: its report goes to the temporary directory, never to RESULTS.md. */
+const PARTIAL = Boolean(
+  valued.variants ||
+  valued.sizes ||
+  valued.profile ||
+  args.has('--profile') ||
+  valued.cycles ||
+  valued.burst ||
+  args.has('--skip-micro') ||
+  args.has('--skip-enhancers') ||
+  args.has('--skip-rss'),
+);
+/** A run that would write RESULTS.md waits this long at most for the load average to fall to START_LOAD_MAX. */
+const WAIT_QUIET_S = Number(valued['wait-quiet'] ?? 120);
 
 const SIZES = [
   { id: '2k', label: '2 KiB', bytes: 2048 },
@@ -137,6 +168,21 @@ const ALL_VARIANTS = [
     body: PROCESSED,
     redis: true,
   },
+  // only with REDIS_URL set, at 2 KiB: queue mode, a receiver-only process (role 'receiver'); its
+  // jobs are drained afterwards by a worker-only process (see drainQueue), both counting round-trips
+  {
+    id: 'queue-receiver',
+    label: "nestjs-inkbox, queue mode: receiver (role 'receiver', BullMQ)",
+    kind: 'inkbox',
+    path: '/inkbox/webhooks',
+    status: 200,
+    body: JSON.stringify({ outcome: 'queued' }),
+    redis: true,
+    queue: true,
+    sizes: ['2k'],
+    script: 'queue-server.cjs',
+    serverVariant: 'receiver',
+  },
   // diagnosis only, with --variants=…
   {
     id: 'ours-no-idempotency',
@@ -167,6 +213,16 @@ const ALL_VARIANTS = [
   },
 ];
 const REDIS_URL = process.env.REDIS_URL;
+/** The BullMQ queue (and idempotency key prefix) of this run's queue-mode servers; its keys are deleted at the end. */
+const QUEUE_NAME = `inkbox-bench-${randomUUID().slice(0, 8)}`;
+/** Event id prefixes sent to the Redis-store variant: their `inkbox:idem:` keys are deleted at the end. */
+const redisIdPrefixes = new Set();
+const QUEUE_WORKER = {
+  id: 'queue-worker',
+  label: "nestjs-inkbox, queue mode: worker (role 'worker')",
+  script: 'queue-server.cjs',
+  serverVariant: 'worker',
+};
 const VARIANTS = ALL_VARIANTS.filter((v) =>
   valued.variants ? valued.variants.split(',').includes(v.id) : !v.diagnosis && (!v.redis || REDIS_URL),
 );
@@ -174,6 +230,8 @@ const VARIANTS = ALL_VARIANTS.filter((v) =>
 const INKBOX_KEY = 'whsec_bench_c2lnbmluZy1rZXktZm9yLWJlbmNobWFya3M';
 const STRIPE_SECRET = 'whsec_bench_stripe_0123456789abcdef0123456789abcdef';
 const failures = [];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function median(values) {
   const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -210,17 +268,51 @@ function versionOf(name) {
   }
 }
 
+/** The redis-server behind REDIS_URL, when it runs on this machine: its CPU time is read around each burst. */
+let redisPid;
+const redisCpu = () => (redisPid ? readCpuSeconds(redisPid) : undefined);
+
+/** The pid of the redis-server behind REDIS_URL when it runs on this machine (its CPU is the run's own). */
+async function localRedisPid() {
+  if (!REDIS_URL || !/^redis:\/\/(127\.0\.0\.1|localhost)[:/]/.test(REDIS_URL)) return undefined;
+  const Redis = createRequire(join(ROOT, 'package.json'))('ioredis');
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  try {
+    await client.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
+    return existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Waits (bounded) for the 1-minute load average to fall to START_LOAD_MAX, e.g. after another benchmark run. */
+async function waitForQuiet() {
+  if (QUICK || PARTIAL || !(WAIT_QUIET_S > 0) || os.loadavg()[0] <= START_LOAD_MAX) return;
+  log(
+    `load average ${os.loadavg()[0].toFixed(2)} > ${START_LOAD_MAX}: waiting up to ${WAIT_QUIET_S} s for it to fall …`,
+  );
+  const until = Date.now() + WAIT_QUIET_S * 1000;
+  while (os.loadavg()[0] > START_LOAD_MAX && Date.now() < until) await sleep(5000);
+}
+
 async function main() {
+  await waitForQuiet();
+  redisPid = await localRedisPid();
+  const meter = new OtherWorkMeter({ extraPids: () => (redisPid ? [redisPid] : []) }).start();
   log(`mode: ${MODE.name}`);
   ensureDependencies(BENCH, log);
   const build = buildLibrary(ROOT, join(BENCH, 'node_modules', 'nestjs-inkbox'), { force: args.has('--rebuild'), log });
   if (!build.built) log('library build is up to date with lib/');
   const cpu = cpuPlan();
   log(cpu.note);
-  const loadStart = os.loadavg();
+  const { loadStart } = meter;
   log(
-    `load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${loadStart[0] > BUSY_LOAD ? ` — above ${BUSY_LOAD}: a busy machine` : ''}`,
+    `load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)${loadStart[0] > START_LOAD_MAX ? ` — above ${START_LOAD_MAX}: a busy machine` : ''}`,
   );
+  if (redisPid) log(`the redis-server behind REDIS_URL (pid ${redisPid}) counts as the run's own work`);
 
   const require = createRequire(join(BENCH, 'run.mjs'));
   require('reflect-metadata');
@@ -259,16 +351,22 @@ async function main() {
     BENCH_STRIPE_SECRET: STRIPE_SECRET,
     ...(REDIS_URL ? { BENCH_REDIS_URL: REDIS_URL } : {}),
   };
-  if (!REDIS_URL) log('REDIS_URL is not set: the Redis idempotency store row is left out');
-  const newServer = (variant, nodeArgs = [], extraEnv = {}) =>
-    new ServerProcess({
-      script: join(BENCH, 'servers', 'server.cjs'),
-      variant,
-      env: { ...serverEnv, ...extraEnv },
+  if (!REDIS_URL) log('REDIS_URL is not set: the Redis idempotency store and queue mode rows are left out');
+  const newServer = (id, nodeArgs = [], extraEnv = {}) => {
+    const variant = [...ALL_VARIANTS, QUEUE_WORKER].find((v) => v.id === id);
+    return new ServerProcess({
+      script: join(BENCH, 'servers', variant?.script ?? 'server.cjs'),
+      variant: variant?.serverVariant ?? id,
+      env: {
+        ...serverEnv,
+        ...(variant?.queue || variant === QUEUE_WORKER ? { REDIS_URL, QUEUE_NAME } : {}),
+        ...extraEnv,
+      },
       cpuPrefix: cpu.server,
       nodeArgs,
       cwd: BENCH,
     });
+  };
 
   // ---- micro-benchmarks ---------------------------------------------------------------------------
   let micro;
@@ -277,8 +375,23 @@ async function main() {
     micro = await runMicro(cpu, { ...MODE.micro, inkboxKey: INKBOX_KEY });
   }
 
+  // ---- the handler pipeline's cost (bench/enhancers.mjs), full runs only ------------------------------
+  let enhancers;
+  if (!QUICK && !args.has('--skip-micro') && !args.has('--skip-enhancers')) {
+    log('handler pipeline: guards and interceptors around a handler call (bench/enhancers.mjs) …');
+    enhancers = await runEnhancers(cpu);
+  }
+
   // ---- HTTP rounds --------------------------------------------------------------------------------
-  const runs = await measureInterleaved(newServer, sourceFor, VARIANTS, SIZES);
+  let runs;
+  let worker;
+  try {
+    runs = await measureInterleaved(newServer, sourceFor, VARIANTS, SIZES);
+    const queued = runs.find((r) => r.variant === 'queue-receiver' && r.summary)?.accepted;
+    if (queued) worker = await drainQueue(newServer, queued);
+  } finally {
+    if (VARIANTS.some((v) => v.redis)) await deleteRedisKeys();
+  }
 
   // ---- Nest 12 (optional) -------------------------------------------------------------------------
   let nest12;
@@ -320,23 +433,22 @@ async function main() {
   let profiles;
   if (args.has('--profile') || valued.profile) profiles = await profileRuns(newServer, sourceFor);
 
-  const loadEnd = os.loadavg();
-  const busy = Math.max(loadStart[0], loadEnd[0]) > BUSY_LOAD;
-  log(`load average at end: ${loadEnd.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
-  const report = buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd, busy });
-  console.log(`\n${report}`);
-  const partial = Boolean(
-    valued.variants ||
-    valued.sizes ||
-    valued.profile ||
-    args.has('--profile') ||
-    args.has('--skip-micro') ||
-    args.has('--skip-rss'),
+  const machine = meter.stop();
+  const verdict = judgeLoad(machine);
+  log(`load average at end: ${machine.loadEnd.map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
+  log(
+    machine.otherLoad === undefined
+      ? "other work's load during the run: not measured (no /proc/stat)"
+      : `other work's load during the run: ${machine.otherLoad.toFixed(2)} cores on average (machine ${machine.machineLoad.toFixed(2)}, this run ${machine.ownLoad.toFixed(2)}, over ${machine.seconds.toFixed(0)} s)`,
   );
+  const busy = verdict.busy;
+  const report = buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cpu, machine, verdict });
+  console.log(`\n${report}`);
+  const partial = PARTIAL;
   const refused = busy && !QUICK && !partial && !args.has('--allow-busy');
   if (refused)
     log(
-      `not writing bench/RESULTS.md: the load average passed ${BUSY_LOAD} (${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end); rerun on a quiet machine, or pass --allow-busy to write it marked as a busy run`,
+      `not writing bench/RESULTS.md: a busy machine (${verdict.reasons.join('; ')}); rerun on a quiet machine, or pass --allow-busy to write it marked as a busy run`,
     );
   const target =
     QUICK || partial || refused
@@ -373,6 +485,24 @@ async function runMicro(cpu, config) {
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
+/** bench/enhancers.mjs in its own process, on the servers' CPU; its figures, or undefined when it failed. */
+async function runEnhancers(cpu) {
+  const argv = [...cpu.server, process.execPath, join(BENCH, 'enhancers.mjs'), '--json'];
+  const child = spawn(argv[0], argv.slice(1), { cwd: BENCH, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (err = (err + c).slice(-4000)));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) {
+    failures.push(
+      `enhancer benchmark (bench/enhancers.mjs) exited with ${code}: ${err.trim().split('\n').slice(-3).join(' / ')}`,
+    );
+    return undefined;
+  }
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
 /**
  * Starts every server, then per size: a warm-up each, then the cycles of short bursts. Returns one
  * record per burst ({ variant, size, round, rps, cpuPerRequest, p50, p99, driverCpu }) and one
@@ -388,6 +518,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
     const servers = new Map();
     try {
       for (const variant of variants) {
+        if (variant.sizes && !group.some((size) => variant.sizes.includes(size.id))) continue;
         try {
           servers.set(variant.id, await newServer(variant.id).start());
         } catch (error) {
@@ -396,8 +527,10 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
       }
       for (const size of group) {
         const timing = MODE.sizes[size.id];
-        const live = variants.filter((v) => servers.has(v.id));
+        const live = variants.filter((v) => servers.has(v.id) && (!v.sizes || v.sizes.includes(size.id)));
+        const accepted = new Map(live.map((v) => [v.id, 0]));
         const sources = new Map(live.map((v) => [v.id, sourceFor(v, size)]));
+        for (const v of live) if (v.redis && !v.queue) redisIdPrefixes.add(sources.get(v.id).idPrefix);
         const estimate = new Map();
         const common = (v) => ({
           port: servers.get(v.id).port,
@@ -410,6 +543,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
         for (const v of live) {
           sources.get(v.id).prepare(0);
           const warm = await runLoad({ ...common(v), seconds: timing.warm });
+          accepted.set(v.id, accepted.get(v.id) + warm.ok);
           // a warm-up too short for a slow answer on a busy machine is no harness failure; a wrong answer is
           if (
             !clean(warm) &&
@@ -433,14 +567,20 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             const statsBefore = await server.stats();
             const handledBefore = statsBefore.handled;
             const cpuBefore = server.cpuSeconds();
+            const redisCpuBefore = v.redis ? redisCpu() : undefined;
             const run = await runLoad({ ...common(v), seconds: timing.burst });
             const cpuUsed = server.cpuSeconds() - cpuBefore;
+            accepted.set(v.id, accepted.get(v.id) + run.ok);
+            // requests in flight when the burst ended are still served: let them finish before counting
+            if (v.redis) await sleep(200);
             const stats = await server.stats();
+            const redisCpuUsed = v.redis ? redisCpu() - redisCpuBefore : undefined;
             if (!clean(run))
               failures.push(
                 `${v.id} ${size.label} ${round >= 0 ? `round ${round + 1}` : 'settling round'}: ${JSON.stringify({ ok: run.ok, statuses: run.statuses, ...run.problems })}`,
               );
-            if (!v.id.startsWith('ceiling') && stats.handled - handledBefore < run.ok)
+            // queue mode: the handlers run later, on the worker (drainQueue checks them)
+            if (!v.id.startsWith('ceiling') && !v.queue && stats.handled - handledBefore < run.ok)
               failures.push(
                 `${v.id} ${size.label}: the handler ran ${stats.handled - handledBefore} times for ${run.ok} answers`,
               );
@@ -449,9 +589,18 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             if (v.id.startsWith('ours') && v.id !== 'ours-cv' && stats.parsedByClassValidator)
               failures.push(`${v.id} parsed through the class-validator path`);
             estimate.set(v.id, Math.max(estimate.get(v.id), run.rps));
-            const redisPerDelivery = v.redis
-              ? ((stats.redisCommands ?? NaN) - (statsBefore.redisCommands ?? NaN)) / run.ok
-              : undefined;
+            // server.cjs counts eval/evalsha calls (redisCommands), queue-server.cjs every round-trip
+            const redisCount = (st) => st.redisRoundTrips ?? st.redisCommands ?? NaN;
+            // per delivery the server answered (or whose handler ran): requests still in flight when a
+            // burst ends are served after it, and their round-trips are counted too
+            const served =
+              stats.answered !== undefined
+                ? stats.answered - statsBefore.answered
+                : v.id.startsWith('ceiling')
+                  ? run.ok
+                  : stats.handled - handledBefore;
+            const redisPerDelivery = v.redis ? (redisCount(stats) - redisCount(statsBefore)) / served : undefined;
+            const redisCpuPerDelivery = v.redis ? redisCpuUsed / served : undefined;
             const record = {
               variant: v.id,
               size: size.id,
@@ -463,6 +612,7 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
               driverCpu: run.driverCpu,
               liveSigned: source.liveSigned,
               redisPerDelivery,
+              redisCpuPerDelivery,
             };
             if (round >= 0) records.push(record);
             else settling.push(record);
@@ -472,14 +622,97 @@ async function measureInterleaved(newServer, sourceFor, variants, sizes) {
             `${size.label} ${round >= 0 ? `round ${round + 1}/${timing.cycles}` : 'settling round'}: ${last.map((r) => `${r.variant} ${fmt(r.rps)}/s ${fmt(r.cpuPerRequest * 1e6)}µs`).join('  ')}`,
           );
         }
-        for (const v of live)
-          records.push({ variant: v.id, size: size.id, summary: true, peakRss: servers.get(v.id).memory().peak });
+        for (const v of live) {
+          // every delivery the server answered (queued, for the queue receiver), in flight ones included
+          const answered = v.queue ? (await servers.get(v.id).stats()).answered : undefined;
+          records.push({
+            variant: v.id,
+            size: size.id,
+            summary: true,
+            peakRss: servers.get(v.id).memory().peak,
+            accepted: answered ?? accepted.get(v.id),
+          });
+        }
       }
     } finally {
       await Promise.all([...servers.values()].map((s) => s.stop()));
     }
   }
   return records;
+}
+
+/**
+ * Queue mode, the worker's side: once the receiver's bursts are over, a worker-only process drains
+ * the jobs it queued. Counted from its first answer to the last job (its start-up left out): jobs
+ * per second, CPU time and Redis round-trips per job. Every queued delivery must run its handler.
+ */
+async function drainQueue(newServer, accepted) {
+  log(`queue mode: a worker process drains the ${accepted} jobs the receiver queued …`);
+  let server;
+  try {
+    server = await newServer(QUEUE_WORKER.id).start();
+    const first = await server.stats();
+    const cpuBefore = server.cpuSeconds();
+    const redisCpuBefore = redisCpu();
+    const t0 = performance.now();
+    let last = first;
+    let progressAt = t0;
+    // bounded: stops when every job ran, after 10 s without progress, or after 3 minutes
+    while (last.handled < accepted && performance.now() - progressAt < 10_000 && performance.now() - t0 < 180_000) {
+      await sleep(100);
+      const next = await server.stats();
+      if (next.handled > last.handled) progressAt = performance.now();
+      last = next;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuUsed = server.cpuSeconds() - cpuBefore;
+    const redisCpuUsed = redisCpu() - redisCpuBefore;
+    const jobs = last.handled - first.handled;
+    if (last.handled < accepted && performance.now() - progressAt >= 10_000)
+      failures.push(`queue worker: ${last.handled} of ${accepted} queued deliveries ran their handler`);
+    const result = {
+      accepted,
+      handled: last.handled,
+      jobs,
+      seconds,
+      jobsPerSecond: jobs / seconds,
+      cpuPerJob: cpuUsed / jobs,
+      redisPerJob: (last.redisRoundTrips - first.redisRoundTrips) / jobs,
+      redisCpuPerJob: redisCpuUsed / jobs,
+      peakRss: server.memory().peak,
+    };
+    log(
+      `queue worker: ${last.handled} of ${accepted} jobs done; measured ${jobs} in ${fmt(seconds, 1)} s: ${fmt(result.jobsPerSecond)}/s, ${fmt(result.cpuPerJob * 1e6)} µs CPU and ${fmt(result.redisPerJob, 2)} Redis round-trips per job`,
+    );
+    return result;
+  } catch (error) {
+    failures.push(`queue worker: ${error.message}`);
+    return undefined;
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** Deletes this run's keys from Redis: the queue's, and the idempotency keys of the events it sent. */
+async function deleteRedisKeys() {
+  const Redis = createRequire(join(ROOT, 'package.json'))('ioredis');
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const patterns = [`bull:${QUEUE_NAME}:*`, `${QUEUE_NAME}:idem:*`];
+    for (const prefix of redisIdPrefixes) patterns.push(`inkbox:idem:evt_${prefix}*`);
+    for (const pattern of patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (keys.length > 0) await client.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } catch (error) {
+    log(`could not delete this run's Redis keys: ${error.message}`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function rssFlatness(variant, size, newServer, sourceFor, expectedRps) {
@@ -607,7 +840,85 @@ function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }
 
-function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadEnd, busy }) {
+/** Target: Redis round-trips per delivery on the receiver path (they bound how many receivers one Redis serves). */
+const RECEIVER_ROUND_TRIPS_MAX = 2;
+
+/** Queue mode's worker and the Redis round-trips per delivery of each Redis-backed path (2 KiB). */
+function scaleOutLines(h, worker) {
+  const lines = [];
+  const perDelivery = (id) => median(h.by(id, '2k').map((r) => r.redisPerDelivery));
+  if (worker) {
+    lines.push(
+      "Queue mode's worker (role 'worker', a handler that only counts), draining the jobs the receiver above queued, counted from its first answer to the last job:",
+      '',
+      '| process | CPU/job µs | jobs/s | Redis round-trips / job | jobs measured | peak RSS MiB |',
+      '|---|---:|---:|---:|---:|---:|',
+      `| ${QUEUE_WORKER.label} | ${fmt(worker.cpuPerJob * 1e6)} | ${fmt(worker.jobsPerSecond)} | ${fmt(worker.redisPerJob, 2)} | ${worker.jobs} (${worker.handled} of ${worker.accepted} queued ran) | ${mib(worker.peakRss)} |`,
+      '',
+    );
+  }
+  const paths = [
+    ['ours-redis', 'inline, Redis idempotency store'],
+    ['queue-receiver', 'queue mode, receiver'],
+  ].filter(([id]) => h.by(id, '2k').length > 0);
+  if (paths.length > 0) {
+    lines.push(
+      `Redis round-trips per delivery on the receiver path (target ≤ ${RECEIVER_ROUND_TRIPS_MAX}): ${paths
+        .map(([id, label]) => {
+          const n = perDelivery(id);
+          return `${label} ${fmt(n, 2)} (${n <= RECEIVER_ROUND_TRIPS_MAX ? 'met' : 'missed'})`;
+        })
+        .join(
+          '; ',
+        )}${worker ? `; the worker adds ${fmt(worker.redisPerJob, 2)} per job` : ''}. A pipeline or MULTI … EXEC counts as one.`,
+      '',
+    );
+    const redisCpuOf = (id) => median(h.by(id, '2k').map((r) => r.redisCpuPerDelivery));
+    if (paths.some(([id]) => Number.isFinite(redisCpuOf(id))))
+      lines.push(
+        `CPU time of the redis-server per delivery (what bounds how many receivers one Redis serves): ${paths.map(([id, label]) => `${label} ${fmt(redisCpuOf(id) * 1e6)} µs`).join('; ')}${worker && Number.isFinite(worker.redisCpuPerJob) ? `; worker ${fmt(worker.redisCpuPerJob * 1e6)} µs per job` : ''}.`,
+        '',
+      );
+  }
+  return lines;
+}
+
+/** The handler pipeline's cost (bench/enhancers.mjs) beside nestjs-inkbox's CPU time per request at 2 KiB. */
+function enhancerLines(e, oursCpuPerRequest) {
+  const base = e.ns['direct call'];
+  const lines = [
+    '## Handler pipeline: guards and interceptors (CPU time per handler call, in process)',
+    '',
+    `bench/enhancers.mjs: one \`@OnInkboxEvent\` handler called directly, through the pipeline the module builds once at startup (Nest's guards, interceptors and filters), and through the module's whole per-handler path; the median of ${e.rounds} alternating blocks of about ${e.blockMs} ms each, on the harness's Nest 11.`,
+    '',
+    '| path | ns per call | over a direct call | share of nestjs-inkbox CPU/req at 2 KiB |',
+    '|---|---:|---:|---:|',
+  ];
+  for (const [name, ns] of Object.entries(e.ns)) {
+    const extra = ns - base;
+    lines.push(
+      `| ${name} | ${fmt(ns)} | ${name === 'direct call' ? '—' : `+${fmt(extra)} ns`} | ${name === 'direct call' ? '—' : `${fmt((extra / 1e9 / oursCpuPerRequest) * 100, 2)} %`} |`,
+    );
+  }
+  lines.push(
+    '',
+    `The share is the extra time over a direct call against nestjs-inkbox's CPU time per request in the 2 KiB table (${fmt(oursCpuPerRequest * 1e6)} µs). One signed delivery over loopback HTTP, one at a time, took ${fmt(e.routeNs / 1000)} µs of wall time in that process (its own client included).`,
+    '',
+  );
+  return lines;
+}
+
+/** The load figures of a run, one sentence for the report. */
+function describeLoad(machine) {
+  const [start, end] = [machine.loadStart[0], machine.loadEnd[0]];
+  const other =
+    machine.otherLoad === undefined
+      ? "Other work's load was not measured (no /proc/stat on this system), so only the start is judged."
+      : `Other work's load during the run: ${fmt(machine.otherLoad, 2)} cores on average (the machine's busy CPU time, ${fmt(machine.machineLoad, 2)} cores, less this run's own, ${fmt(machine.ownLoad, 2)}, over ${fmt(machine.seconds)} s; bound ${OTHER_LOAD_MAX}).`;
+  return `Load average (1 min): ${start.toFixed(2)} at start (bound ${START_LOAD_MAX}), ${end.toFixed(2)} at end (the run itself keeps about two cores busy). ${other}`;
+}
+
+function buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cpu, machine, verdict }) {
   const lines = [];
   const helpers = (records) => ({
     by: (variant, size) => records.filter((r) => r.variant === variant && r.size === size && !r.summary),
@@ -640,10 +951,10 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
     `Generated by \`npm run bench${flags ? ` -- ${flags}` : ''}\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit by hand: run the harness again.`,
     '',
   );
-  lines.push(`Load average (1 min): ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end.`, '');
-  if (busy) {
+  lines.push(describeLoad(machine), '');
+  if (verdict.busy) {
     lines.push(
-      `> **BUSY MACHINE: the load average passed ${BUSY_LOAD} during this run.** Other work shared the CPUs, so req/s and latencies are not comparable with a quiet run; the CPU-time ratios are the figures to read, and even they are indicative only.`,
+      `> **BUSY MACHINE: ${verdict.reasons.join('; ')}.** Other work shared the CPUs, so req/s and latencies are not comparable with a quiet run; the CPU-time ratios are the figures to read, and even they are indicative only.`,
       '',
     );
   }
@@ -667,7 +978,12 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
   lines.push(
     `| load generator | autocannon ${versionOf('autocannon')}, ${MODE.connections} connections, pipelining 1, on 127.0.0.1 |`,
   );
-  lines.push(`| load average (1 min) | ${loadStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end |`);
+  lines.push(
+    `| load average (1 min) | ${machine.loadStart[0].toFixed(2)} at start, ${machine.loadEnd[0].toFixed(2)} at end |`,
+  );
+  lines.push(
+    `| other work's load | ${machine.otherLoad === undefined ? 'not measured' : `${fmt(machine.otherLoad, 2)} cores on average over ${fmt(machine.seconds)} s`} |`,
+  );
   lines.push('');
   lines.push('## Method', '');
   lines.push(
@@ -680,11 +996,12 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
   for (const size of SIZES) {
     lines.push(`## Throughput, ${size.label} bodies`, '');
     lines.push(
-      '| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
+      '| server | CPU/req µs | req/s | Redis round-trips / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     lines.push(...throughputRows(helpers(runs), VARIANTS, size));
     lines.push('');
+    if (size.id === '2k') lines.push(...scaleOutLines(helpers(runs), worker));
   }
 
   const has = (id) => VARIANTS.some((v) => v.id === id);
@@ -714,6 +1031,14 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
       '',
       'the cost of Redis',
     ],
+    [
+      'queue-receiver',
+      'ours',
+      'queue-mode receiver / nestjs-inkbox inline (memory store)',
+      undefined,
+      '',
+      'the cost of queueing',
+    ],
     ['ours-cv', 'ceiling', 'before (class-validator path) / ceiling', undefined, '', 'before'],
     ['ours-cv', 'hand-rolled', 'before (class-validator path) / hand-rolled', undefined, '', 'before'],
     ['ours', 'ours-cv', 'nestjs-inkbox / before', undefined, '', 'gain'],
@@ -728,7 +1053,7 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
       met = checked.length === 0 ? 'n/a' : checked.every(([, r]) => r >= min) ? 'yes' : 'no';
     }
     lines.push(
-      `| ${label} | ${cpuCells.map((c) => `**${fmt(c.median, 2)}** (${c.rounds.map((r) => fmt(r, 2)).join(', ')})`).join(' | ')} | ${cells.map((c) => fmt(c.median, 2)).join(' | ')} | ${text} | ${met} |`,
+      `| ${label} | ${cpuCells.map((c) => (c.rounds.length === 0 ? '—' : `**${fmt(c.median, 2)}** (${c.rounds.map((r) => fmt(r, 2)).join(', ')})`)).join(' | ')} | ${cells.map((c) => (c.rounds.length === 0 ? '—' : fmt(c.median, 2))).join(' | ')} | ${text} | ${met} |`,
     );
   }
   lines.push('', 'In parentheses: the ratio of each round.', '');
@@ -742,7 +1067,7 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
       '',
     );
     lines.push(
-      '| server | CPU/req µs | req/s | Redis commands / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
+      '| server | CPU/req µs | req/s | Redis round-trips / delivery | p50 ms | p99 ms | peak RSS MiB | load generator CPU (max) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     lines.push(...throughputRows(h, VARIANTS, size), '');
@@ -804,6 +1129,14 @@ function buildReport({ runs, nest12, micro, rss, profiles, cpu, loadStart, loadE
       );
     }
   }
+
+  if (enhancers)
+    lines.push(
+      ...enhancerLines(
+        enhancers,
+        median(runs.filter((r) => r.variant === 'ours' && r.size === '2k' && !r.summary).map((r) => r.cpuPerRequest)),
+      ),
+    );
 
   if (rss) {
     lines.push(`## Peak RSS over a long run (nestjs-inkbox, distinct 2 KiB events, ${fmt(rss.rps)} req/s)`, '');

@@ -11,14 +11,13 @@
 // doubled (a handler completed twice), peak RSS of each process; exits non-zero on a violation.
 // Environment: REDIS_URL (else a redis-server of its own), LOAD_QUEUE_DELIVERIES, LOAD_QUEUE_CONCURRENCY,
 // LOAD_SKIP_BUILD=1.
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildLibraryCjs, childProcesses, redisUrlOrOwn, sleep } from './lib/run-support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_DIR = join(root, 'node_modules', '.cache', 'nestjs-inkbox-load-queue');
@@ -44,71 +43,12 @@ const CONFIG = {
 };
 const SIGNING_KEY = `whsec_loadq_${randomUUID()}`;
 const RUN = randomUUID();
-const children = new Set();
+const children = childProcesses();
 const violations = [];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mib = (b) => (b / 1024 / 1024).toFixed(0);
 
 function build() {
-  if (process.env.LOAD_SKIP_BUILD === '1' && existsSync(LIB)) return;
-  process.stdout.write('building the library (CommonJS) ... ');
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        tsc,
-        '-p',
-        join(root, 'tsconfig.build.json'),
-        '--outDir',
-        join(BUILD_DIR, 'cjs'),
-        '--declaration',
-        'false',
-        '--sourceMap',
-        'false',
-      ],
-      { cwd: root, stdio: 'pipe' },
-    );
-  } catch (error) {
-    if (!existsSync(LIB)) throw error;
-  }
-  mkdirSync(join(BUILD_DIR, 'cjs'), { recursive: true });
-  writeFileSync(join(BUILD_DIR, 'cjs', 'package.json'), '{"type":"commonjs"}\n');
-  console.log('done');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function redisUrl() {
-  if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  children.add(child);
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      break;
-    } catch {
-      await sleep(50);
-    }
-  }
-  probe.disconnect();
-  return url;
+  buildLibraryCjs(root, BUILD_DIR, { reuse: process.env.LOAD_SKIP_BUILD === '1', log: (line) => console.log(line) });
 }
 
 /** One app process; `peakRss` keeps the highest value it reported. */
@@ -118,8 +58,7 @@ async function startApp(name, env) {
     env: { ...process.env, INKBOX_LIB: LIB, LOAD_KEY: SIGNING_KEY, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  children.track(child);
   child.on('error', () => undefined); // a send to a process that was just killed
   const app = { name, child, peakRss: 0, agent: new http.Agent({ keepAlive: true, maxSockets: CONFIG.concurrency }) };
   child.on('message', (m) => {
@@ -229,12 +168,12 @@ function pct(sorted, p) {
 async function main() {
   const watchdog = setTimeout(() => {
     console.error(`watchdog: the run took longer than ${CONFIG.watchdogMs / 1000} s; stopping`);
-    for (const c of children) c.kill('SIGKILL');
+    children.killAll();
     process.exit(1);
   }, CONFIG.watchdogMs);
   watchdog.unref();
   build();
-  const url = await redisUrl();
+  const url = await redisUrlOrOwn(children);
   const redis = new Redis(url);
   const prefix = `inkbox-loadq:${RUN}`;
   const env = {
@@ -388,7 +327,7 @@ async function main() {
   const queueKeys = await redis.keys(`bull:${env.QUEUE_NAME}:*`);
   for (let i = 0; i < queueKeys.length; i += 1000) await redis.del(...queueKeys.slice(i, i + 1000));
   await redis.quit();
-  for (const c of children) c.kill('SIGKILL');
+  children.killAll();
   if (violations.length > 0) {
     console.error(`FAILED:\n  ${violations.join('\n  ')}`);
     process.exit(1);
@@ -397,12 +336,8 @@ async function main() {
   process.exit(0);
 }
 
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
 main().catch((error) => {
   console.error(error);
-  for (const c of children) c.kill('SIGKILL');
+  children.killAll();
   process.exit(1);
 });

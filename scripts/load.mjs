@@ -15,14 +15,20 @@
 //
 // Options (environment): REDIS_URL (the shared redis-server for run 2; without it the script starts
 // its own), LOAD_DELIVERIES, LOAD_CONCURRENCY, LOAD_ONLY=selfcheck,memory,redis,outage,store, LOAD_SKIP_BUILD=1.
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  buildLibraryCjs,
+  childProcesses,
+  freePort,
+  killRedisServer,
+  sleep,
+  startRedisServer,
+} from './lib/run-support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_DIR = join(root, 'node_modules', '.cache', 'nestjs-inkbox-load');
@@ -49,7 +55,7 @@ const SIGNING_KEY = `whsec_load_${randomUUID()}`;
 const WEBHOOK_PATH = '/inkbox/webhooks';
 
 const violations = [];
-const children = new Set();
+const children = childProcesses();
 const summaries = [];
 
 const debug = process.env.LOAD_DEBUG === '1' ? (...args) => console.error('[debug]', ...args) : () => undefined;
@@ -58,58 +64,16 @@ function violation(scenario, message) {
   violations.push(`[${scenario}] ${message}`);
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1).replace(/^-0\.0$/, '0.0');
 
 // ------------------------------------------------------------------ build and processes
 
 function build() {
-  if (process.env.LOAD_SKIP_BUILD === '1' && existsSync(LIB)) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  process.stdout.write('building the library (CommonJS) into node_modules/.cache/nestjs-inkbox-load ... ');
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        tsc,
-        '-p',
-        join(root, 'tsconfig.build.json'),
-        '--outDir',
-        join(BUILD_DIR, 'cjs'),
-        '--declaration',
-        'false',
-        '--sourceMap',
-        'false',
-      ],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-  } catch (error) {
-    if (!existsSync(LIB)) throw error;
-    console.warn('\n  tsc reported errors (see `npm run typecheck`); running with what it emitted.');
-  }
-  mkdirSync(join(BUILD_DIR, 'cjs'), { recursive: true });
-  writeFileSync(join(BUILD_DIR, 'cjs', 'package.json'), '{"type":"commonjs"}\n');
-  console.log('done');
+  buildLibraryCjs(root, BUILD_DIR, { reuse: process.env.LOAD_SKIP_BUILD === '1', log: (line) => console.log(line) });
 }
 
-function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function stopAll() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
+const track = (child) => children.track(child);
+const stopAll = () => children.killAll();
 
 /** Starts one app process; resolves once it listens. */
 async function startApp(name, env) {
@@ -157,52 +121,8 @@ async function startApp(name, env) {
   return { name, port, stats, stop, agent: new http.Agent({ keepAlive: true, maxSockets: CONFIG.concurrency }) };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A redis-server this script owns (it may kill it). */
-async function startRedis(port) {
-  const child = track(
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    }),
-  );
-  let failed;
-  child.once('error', (error) => (failed = error));
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (failed)
-      throw new Error(`could not start redis-server (${failed.message}); install it (apt-get install -y redis-server)`);
-    if (await canConnect(port)) return child;
-    await sleep(50);
-  }
-  throw new Error(`redis-server did not start on port ${port}`);
-}
-
-async function killRedis(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+const startRedis = (port) => startRedisServer(port, children);
+const killRedis = killRedisServer;
 
 // ------------------------------------------------------------------ deliveries
 

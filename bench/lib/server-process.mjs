@@ -21,7 +21,8 @@ export function readMemory(pid) {
 }
 
 let clockTicks;
-function ticksPerSecond() {
+/** Clock ticks per second of /proc's CPU figures (getconf CLK_TCK, usually 100). */
+export function ticksPerSecond() {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
