@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { INKBOX_RAW_BODY } from '../inkbox.constants.js';
 import { INKBOX_CAPTURED_ROUTE_CONFIG } from './inkbox-captured-route.decorator.js';
-import { exposeParsedBody } from './inkbox-raw-body.reader.js';
 import {
   inkboxBodyTooLarge,
   inkboxErrorBody,
@@ -121,7 +120,10 @@ function skipFastifyParsing(request: FastifyRequestLike, payload: Readable, leng
   return replay;
 }
 
-/** Puts the request's own headers back once Fastify is past parsing, and exposes the parsed body. */
+/**
+ * Puts the request's own headers back once Fastify is past parsing, and leaves `body` unset (as on
+ * Express), not the placeholder a chunked request was parsed from.
+ */
 const preValidation: PreValidation = async (request) => {
   const raw = request[INKBOX_RAW_BODY];
   if (!raw) return;
@@ -131,7 +133,7 @@ const preValidation: PreValidation = async (request) => {
   const contentLength = kept[KEPT_CONTENT_LENGTH];
   if (typeof contentLength === 'string') request.headers['content-length'] = contentLength;
   else if (contentLength === null) delete request.headers['content-length'];
-  exposeParsedBody(request, raw);
+  request.body = undefined;
 };
 
 function isCapturedRoute(config: Record<string, unknown> | undefined): boolean {

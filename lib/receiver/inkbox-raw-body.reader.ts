@@ -9,48 +9,6 @@ export type InkboxCaptureRequest = IncomingMessage & {
   [INKBOX_CAPTURE_ERROR]?: InkboxCaptureError;
 };
 
-/** Where {@link exposeParsedBody} keeps the raw bytes, then the parsed value, of `req.body`. */
-const LAZY_BODY = Symbol('nestjs-inkbox:lazy-body');
-
-interface LazyBody {
-  raw: Buffer | undefined;
-  value: unknown;
-}
-
-/** One getter and one setter for every request, so that requests keep one shape. */
-const lazyBodyProperty: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: { [LAZY_BODY]: LazyBody }) {
-    const lazy = this[LAZY_BODY];
-    const raw = lazy.raw;
-    if (raw !== undefined) {
-      lazy.raw = undefined;
-      try {
-        lazy.value = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
-      } catch {
-        lazy.value = undefined;
-      }
-    }
-    return lazy.value;
-  },
-  set(this: { [LAZY_BODY]: LazyBody }, next: unknown) {
-    const lazy = this[LAZY_BODY];
-    lazy.raw = undefined;
-    lazy.value = next;
-  },
-};
-
-/**
- * Gives `req.body` the parsed JSON, as a JSON body parser would, but only when something reads it:
- * the module's own route parses the verified bytes itself and never does, while another route that
- * happens to end with the same path still gets its `@Body()`. Assigning `req.body` replaces it.
- */
-export function exposeParsedBody(req: object, raw: Buffer): void {
-  (req as { [LAZY_BODY]: LazyBody })[LAZY_BODY] = { raw, value: undefined };
-  Object.defineProperty(req, 'body', lazyBodyProperty);
-}
-
 /** True when the request's body stream was already read to its end by someone else. */
 function alreadyConsumed(req: IncomingMessage): boolean {
   return req.readableEnded || (req.complete && !req.readable);
@@ -61,7 +19,8 @@ export type InkboxTooLarge = () => void;
 
 /**
  * Reads the exact body bytes of a JSON webhook request into `req[INKBOX_RAW_BODY]` before any body
- * parser runs; `req.body` gets the parsed JSON lazily, on first read. Call it only once the request
+ * parser runs; `req.body` is left unset (the module parses the verified bytes itself, and a
+ * property defined on every request would slow the rest of its way). Call it only once the request
  * passed {@link precheckInkboxRequest}. When the body grows past `maxBytes`, reading stops and
  * `tooLarge` answers at once. When the stream was already consumed by something mounted before Nest,
  * a 500 with advice is left on the request for the guard. Calls `done` once the body is in.
@@ -103,7 +62,6 @@ export function readInkboxRawBody(
     cleanup();
     const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
     req[INKBOX_RAW_BODY] = raw;
-    exposeParsedBody(req, raw);
     done();
   };
   const onError = () => {

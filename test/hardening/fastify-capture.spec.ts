@@ -51,7 +51,7 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     return { app, rejected, send };
   }
 
-  it('keeps the exact bytes on the captured route, restores its content type and exposes the parsed body', async () => {
+  it('keeps the exact bytes on the captured route, restores its content type and leaves the body unparsed', async () => {
     const { app, rejected, send } = await build();
     const body = '{ "a" : 1 }';
     const signed = signInkboxWebhook(body, { signingKey: 'k' });
@@ -63,7 +63,7 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       raw: body,
-      body: { a: 1 },
+      body: null,
       type: 'application/vnd.x+json; charset=utf-8',
       length: String(body.length),
       chunked: null,
@@ -90,7 +90,7 @@ describe.each([false, true])('Fastify capture (installed after the routes: %s)',
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       raw: body,
-      body: { b: [1, 2] },
+      body: null,
       type: 'application/json',
       length: null,
       chunked: 'chunked',
