@@ -16,7 +16,6 @@ import { InkboxEventInterceptor } from './receiver/inkbox-event.interceptor.js';
 import { InkboxSignatureGuard } from './receiver/inkbox-signature.guard.js';
 import { InkboxHealthIndicator } from './telemetry/inkbox-health.indicator.js';
 import { InkboxTelemetry } from './telemetry/inkbox-telemetry.service.js';
-import { InkboxTelemetryGuard } from './telemetry/inkbox-telemetry.guard.js';
 import { InkboxJobProcessor } from './queue/inkbox-job.processor.js';
 import { InkboxQueueHost } from './queue/inkbox-queue.host.js';
 import { InkboxQueueProducer } from './queue/inkbox-queue.producer.js';
@@ -43,7 +42,6 @@ import { InkboxQueueService } from './queue/inkbox-queue.service.js';
     InkboxEventDispatcher,
     InkboxIncomingCallDispatcher,
     InkboxTelemetry,
-    InkboxTelemetryGuard,
     InkboxHandlerRunner,
     InkboxHealthIndicator,
     // queue mode (after the dispatcher: the worker starts once handlers and the bridge are ready)

@@ -1,4 +1,12 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { INKBOX_CAPTURE_ERROR, INKBOX_RESOLVED_OPTIONS, INKBOX_VERIFIED } from '../inkbox.constants.js';
 import type { InkboxKeyContext, ResolvedInkboxOptions } from '../options/inkbox-module-options.interface.js';
 import { isJsonContentType } from './inkbox-content-type.js';
@@ -13,6 +21,7 @@ import {
   type InkboxSignatureFailure,
 } from '../signature/inkbox-signature.js';
 import { INKBOX_MESSAGES } from '../messages.js';
+import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
 
 export { inkboxHttpError };
 
@@ -25,11 +34,18 @@ export { inkboxHttpError };
 @Injectable()
 export class InkboxSignatureGuard implements CanActivate {
   protected readonly logger = new Logger('InkboxSignatureGuard');
+  /**
+   * Opens the request's `inkbox.receive` span before the signature is checked, so that rejected
+   * deliveries are traced and counted too (absent where the module's providers are not visible).
+   */
+  @Optional() @Inject(InkboxTelemetry) protected readonly telemetry?: InkboxTelemetry;
 
   constructor(@Inject(INKBOX_RESOLVED_OPTIONS) protected readonly options: ResolvedInkboxOptions) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<InkboxRequest>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<InkboxRequest>();
+    if (this.telemetry?.enabled && context.getType() === 'http') this.telemetry.startReceive(req, http.getResponse());
     const captureError = req[INKBOX_CAPTURE_ERROR];
     if (captureError) {
       recordInkboxRejection(req, inkboxCaptureRejectionReason(captureError.status));

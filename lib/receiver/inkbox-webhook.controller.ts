@@ -28,7 +28,6 @@ import { InkboxSignatureGuard } from './inkbox-signature.guard.js';
 import { INKBOX_MESSAGES } from '../messages.js';
 import { recordInkboxRejection } from '../telemetry/inkbox-rejection.js';
 import { InkboxTelemetry } from '../telemetry/inkbox-telemetry.service.js';
-import { InkboxTelemetryGuard } from '../telemetry/inkbox-telemetry.guard.js';
 
 /** The body of every 2xx answer to Inkbox. */
 export interface InkboxWebhookResponse {
@@ -61,7 +60,7 @@ export function createInkboxWebhookController(route: InkboxRoute): Type<unknown>
   if (route.version !== undefined) options.version = route.version;
 
   @Controller(options)
-  @UseGuards(InkboxTelemetryGuard, InkboxSignatureGuard)
+  @UseGuards(InkboxSignatureGuard)
   class InkboxWebhookController {
     constructor(
       private readonly dispatcher: InkboxEventDispatcher,

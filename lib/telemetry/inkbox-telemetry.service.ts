@@ -241,7 +241,9 @@ function untracedScope(started: number): InkboxHandleScope {
 
 /** True for the span the API hands out while no tracing SDK is registered: it records nothing and carries no trace. */
 function isNoopSpan(api: OtelApi, span: OtelSpan): boolean {
-  return !span.isRecording() && !api.trace.isSpanContextValid(span.spanContext());
+  if (span.isRecording()) return false;
+  const context = span.spanContext();
+  return context === api.INVALID_SPAN_CONTEXT || !api.trace.isSpanContextValid(context);
 }
 
 function createInstruments(api: OtelApi): Instruments {

@@ -87,6 +87,8 @@ export interface OtelApi {
   metrics: { getMeter(name: string, version?: string): OtelMeter };
   SpanStatusCode: { UNSET: number; OK: number; ERROR: number };
   SpanKind: { INTERNAL: number; SERVER: number; CONSUMER: number };
+  /** The span context of the spans handed out while no tracing SDK is registered. */
+  INVALID_SPAN_CONTEXT?: OtelSpanContext;
   /** The meter used while no metrics SDK is registered (absent before API 1.3). */
   createNoopMeter?(): OtelMeter;
 }
