@@ -73,7 +73,7 @@ const MODE = QUICK
       freshPerSize: true,
       sizes: { '2k': { warm: 2, cycles: 9, burst: 1.5 }, '256k': { warm: 1, cycles: 7, burst: 1.5 } },
       rssSeconds: [10, 90],
-      micro: { rounds: 7, blockMs: 50 },
+      micro: { rounds: 15, blockMs: 50 },
     };
 // investigation: --cycles=N and --burst=S override the rounds and burst length of every body size
 for (const [name, min] of [
@@ -1142,7 +1142,15 @@ function buildReport({ runs, worker, nest12, micro, enhancers, rss, profiles, cp
     for (const [label, p] of Object.entries(micro.parse)) {
       const overParse = p.compiledNs / p.jsonParseNs;
       lines.push(
-        `| ${label} | ${fmt(p.jsonParseNs / 1000, 1)} | ${fmt(p.classValidatorNs / 1000, 1)} | ${fmt(p.compiledNs / 1000, 1)} | ${fmt(overParse, 2)} | ${label === '2 KiB' ? `≤ 2: ${overParse <= 2 ? 'met' : 'missed'}` : ''} | ${fmt(p.speedup, 1)}× |`,
+        `| ${label} | ${fmt(p.jsonParseNs / 1000, 1)} | ${fmt(p.classValidatorNs / 1000, 1)} | ${fmt(p.compiledNs / 1000, 1)} | ${fmt(overParse, 2)} | ${label === '2 KiB' && p.cleanCompiledNs === undefined ? `≤ 2: ${overParse <= 2 ? 'met' : 'missed'}` : ''} | ${fmt(p.speedup, 1)}× |`,
+      );
+    }
+    const clean = micro.parse['2 KiB'];
+    if (clean?.cleanCompiledNs !== undefined) {
+      const ratio = clean.cleanCompiledNs / clean.cleanJsonParseNs;
+      lines.push(
+        '',
+        `The rows above run the three paths side by side, so the compiled path runs after class-transformer and class-validator have (they share class-validator's constraint functions, whose type feedback then covers both). Measured first, before the class-validator path ever ran in the process, as in a server that receives valid events: 2 KiB compiled ${fmt(clean.cleanCompiledNs / 1000, 1)} µs, JSON.parse only ${fmt(clean.cleanJsonParseNs / 1000, 1)} µs, ratio ${fmt(ratio, 2)} (target ≤ 2: ${ratio <= 2 ? 'met' : 'missed'}; the mixed figure above: ${fmt(clean.compiledNs / clean.jsonParseNs, 2)}).`,
       );
     }
     lines.push('');
