@@ -218,6 +218,11 @@ export class InkboxTelemetry {
   private endRejected(req: object, state: ReceiveState, status: number): void {
     if (state.ended || !this.api || !this.instruments) return;
     state.ended = true;
+    if (status >= 200 && status < 400 && !getInkboxRejection(req)) {
+      // a route of the app's own behind the signature guard answered: accepted, nothing to record as rejected
+      state.span.end();
+      return;
+    }
     const reason = getInkboxRejection(req) ?? (status >= 500 || status === 0 ? 'internal_error' : `http_${status}`);
     this.endRejectedWith(state, reason);
   }

@@ -1,11 +1,26 @@
-import { Injectable, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  HttpCode,
+  Injectable,
+  type INestApplication,
+  Module,
+  Post,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
 import {
   INKBOX_HANDLE_SPAN,
   INKBOX_RECEIVE_SPAN,
+  InkboxEventInterceptor,
+  InkboxModule,
+  InkboxSignatureGuard,
+  InkboxWebhookEvent,
   OnInkboxEvent,
+  type InkboxEvent,
   injectInkboxTraceContext,
   runWithInkboxTraceContext,
   type InkboxTraceCarrier,
@@ -14,7 +29,7 @@ import {
 import { createInkboxEvent, signInkboxWebhook } from '../../lib/testing';
 import { InkboxHandlerRunner } from '../../lib/handlers/inkbox-handler.runner';
 import { InkboxTelemetry } from '../../lib/telemetry/inkbox-telemetry.service';
-import { sendSigned } from '../support/http';
+import { SIGNING_KEY, sendSigned } from '../support/http';
 import { ADAPTERS, createEnhancedApp } from './support/enhanced-app';
 import { instrumentHttpServer, parentOf, registerTestSdk } from './support/otel-test-sdk';
 
@@ -210,5 +225,47 @@ describe.each(ADAPTERS)('OpenTelemetry traces and metrics (%s)', (adapter) => {
     expect(parentOf(handle)).toBe(carried);
     const inner = sdk.spans.getFinishedSpans().find(byName('inside the handler'))!;
     expect(parentOf(inner)).toBe(handle.spanContext().spanId);
+  });
+});
+
+describe('OpenTelemetry on a route of your own behind InkboxSignatureGuard', () => {
+  @Controller('own')
+  class OwnController {
+    @Post('inkbox')
+    @HttpCode(200)
+    @UseGuards(InkboxSignatureGuard)
+    @UseInterceptors(InkboxEventInterceptor)
+    receive(@InkboxWebhookEvent() event: InkboxEvent) {
+      return { id: event.id };
+    }
+  }
+  @Module({ imports: [InkboxModule.forRoot({ signingKey: SIGNING_KEY })], controllers: [OwnController] })
+  class OwnModule {}
+
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await NestFactory.create(OwnModule, { rawBody: true, logger: false });
+    await app.init();
+  });
+  afterAll(() => app.close());
+  beforeEach(() => sdk.spans.reset());
+
+  it('an accepted delivery ends its inkbox.receive without an error or a rejection; a forged one is rejected', async () => {
+    const before = await sdk.metricValue('inkbox.rejections', { reason: 'signature_mismatch' });
+    const event = createInkboxEvent('message.received');
+    const res = await sendSigned(app, '/own/inkbox', event);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: event.id });
+    const accepted = await sdk.waitForSpans((all) => all.find(byName(INKBOX_RECEIVE_SPAN)), 'inkbox.receive');
+    expect(accepted.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(attr(accepted, 'inkbox.outcome')).toBeUndefined();
+    expect(attr(accepted, 'inkbox.rejected_reason')).toBeUndefined();
+
+    sdk.spans.reset();
+    expect((await sendSigned(app, '/own/inkbox', event, { key: 'whsec_not_the_key' })).status).toBe(401);
+    const forged = await sdk.waitForSpans((all) => all.find(byName(INKBOX_RECEIVE_SPAN)), 'inkbox.receive');
+    expect(attr(forged, 'inkbox.rejected_reason')).toBe('signature_mismatch');
+    expect(forged.status.code).toBe(SpanStatusCode.ERROR);
+    expect(await sdk.metricValue('inkbox.rejections', { reason: 'signature_mismatch' })).toBe(before + 1);
   });
 });
