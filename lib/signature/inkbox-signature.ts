@@ -245,7 +245,7 @@ export function computeInkboxSignature(
 
 /**
  * Prepared HMAC keys by signing key: the key bytes are derived once per key, not once per request.
- * Plain bytes rather than `KeyObject`s: `createHmac` starts faster from a Buffer.
+ * Kept as the key's bytes (a Buffer), which `createHmac` takes directly.
  */
 const preparedKeys = new Map<string, Buffer | null>();
 /** Distinct signing keys kept prepared at most (a key resolver may return many); past it the cache starts over. */
