@@ -56,6 +56,7 @@ export { MessageFailedEvent } from './events/dto/message-failed-event.dto.js';
 
 // every other event family, and the incoming-call webhook
 export { InkboxContact } from './events/dto/inkbox-contact.dto.js';
+export { InkboxPartyMatches } from './events/dto/inkbox-party-matches.dto.js';
 export { InkboxAgentIdentity } from './events/dto/inkbox-agent-identity.dto.js';
 export { InkboxLegacyContact } from './events/dto/inkbox-legacy-contact.dto.js';
 export { WebhookContext } from './events/dto/webhook-context.dto.js';

@@ -12,12 +12,12 @@
 // Environment: REDIS_URL (else a redis-server of its own), LOAD_QUEUE_DELIVERIES, LOAD_QUEUE_CONCURRENCY,
 // LOAD_SKIP_BUILD=1.
 import { fork } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLibraryCjs, childProcesses, redisUrlOrOwn, sleep } from './lib/run-support.mjs';
+import { buildLibraryCjs, childProcesses, redisUrlOrOwn, signedHeaders, sleep } from './lib/run-support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_DIR = join(root, 'node_modules', '.cache', 'nestjs-inkbox-load-queue');
@@ -93,21 +93,7 @@ async function stopApp(app) {
   clearTimeout(timer);
 }
 
-function sign(body) {
-  const requestId = randomUUID();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const mac = createHmac('sha256', Buffer.from(SIGNING_KEY.slice('whsec_'.length), 'utf8'))
-    .update(`${requestId}.${timestamp}.`)
-    .update(body)
-    .digest('hex');
-  return {
-    'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(body)),
-    'X-Inkbox-Request-ID': requestId,
-    'X-Inkbox-Timestamp': timestamp,
-    'X-Inkbox-Signature': `sha256=${mac}`,
-  };
-}
+const sign = (body) => signedHeaders(body, SIGNING_KEY);
 
 function post(app, body) {
   return new Promise((resolve) => {

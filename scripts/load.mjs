@@ -16,7 +16,7 @@
 // Options (environment): REDIS_URL (the shared redis-server for run 2; without it the script starts
 // its own), LOAD_DELIVERIES, LOAD_CONCURRENCY, LOAD_ONLY=selfcheck,memory,redis,outage,store, LOAD_SKIP_BUILD=1.
 import { fork, spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -26,6 +26,7 @@ import {
   childProcesses,
   freePort,
   killRedisServer,
+  signedHeaders,
   sleep,
   startRedisServer,
 } from './lib/run-support.mjs';
@@ -144,22 +145,7 @@ function makeEvents(count, flakyCount) {
   return events;
 }
 
-/** Signs as Inkbox does, afresh for every attempt: new request id, current timestamp. */
-function sign(body) {
-  const requestId = randomUUID();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const mac = createHmac('sha256', Buffer.from(SIGNING_KEY.slice('whsec_'.length), 'utf8'))
-    .update(`${requestId}.${timestamp}.`)
-    .update(body)
-    .digest('hex');
-  return {
-    'Content-Type': 'application/json',
-    'Content-Length': String(Buffer.byteLength(body)),
-    'X-Inkbox-Request-ID': requestId,
-    'X-Inkbox-Timestamp': timestamp,
-    'X-Inkbox-Signature': `sha256=${mac}`,
-  };
-}
+const sign = (body) => signedHeaders(body, SIGNING_KEY);
 
 /** Limits the number of HTTP requests in flight. */
 class Semaphore {

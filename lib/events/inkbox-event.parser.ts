@@ -157,18 +157,6 @@ function fastPath<T extends object>(cls: new () => T, json: Record<string, unkno
 }
 
 /**
- * The fast path, then the reference: an instance of `cls` built and proven valid by the compiled
- * checks, or else class-transformer + class-validator decide (and word the errors). Internal; the
- * parser's one step after `JSON.parse`. `json` is left as it was (the fast path works on a copy).
- */
-export function toValidatedEvent<T extends InkboxEvent>(cls: new () => T, json: Record<string, unknown>): T {
-  return (
-    fastPath(cls, structuredClone(json)) ??
-    (validateWithClassValidator(cls as unknown as typeof InkboxEvent, json) as T)
-  );
-}
-
-/**
  * The same as {@link parseInkboxEvent}, always through `plainToInstance` and `validateSync`
  * (no compiled fast path). Slower; kept to check and measure the fast path against.
  */

@@ -27,7 +27,7 @@ import {
 import fc from 'fast-check';
 import { InkboxEvent } from './dto/inkbox-event.dto.js';
 import { INKBOX_EVENT_CLASSES } from './inkbox-event-types.js';
-import { InkboxPayloadError, toValidatedEvent } from './inkbox-event.parser.js';
+import { InkboxPayloadError, parseInkboxPayloadAs } from './inkbox-event.parser.js';
 import { buildInstance } from './inkbox-event.transformer.js';
 import { isCompiledByFastPath, passesDecorators } from './inkbox-event.validator.js';
 import { InkboxMailContact } from './dto/mail-contact.dto.js';
@@ -391,16 +391,18 @@ describe('a DTO with a decorator the fast path does not compile', () => {
 
   it('is left to class-validator, which rejects what the decorator rejects, in its own words', () => {
     expect(isCompiledByFastPath(CustomEvent)).toBe(false);
-    expect(() => toValidatedEvent(CustomEvent, { ...envelope, code: 'odd' })).toThrow(
+    expect(() => parseInkboxPayloadAs(CustomEvent, JSON.stringify({ ...envelope, code: 'odd' }))).toThrow(
       new InkboxPayloadError(['code must have an even length']),
     );
-    expect(() => toValidatedEvent(CustomEvent, { ...envelope, timestamp: 'later', code: 'odd' })).toThrow(
+    expect(() =>
+      parseInkboxPayloadAs(CustomEvent, JSON.stringify({ ...envelope, timestamp: 'later', code: 'odd' })),
+    ).toThrow(
       new InkboxPayloadError(['code must have an even length', 'timestamp must be a valid ISO 8601 date string']),
     );
   });
 
   it('is accepted as class-validator accepts it, as an instance of the class', () => {
-    const event = toValidatedEvent(CustomEvent, { ...envelope, code: 'even' });
+    const event = parseInkboxPayloadAs(CustomEvent, JSON.stringify({ ...envelope, code: 'even' }));
     expect(event).toBeInstanceOf(CustomEvent);
     expect(event).toStrictEqual(plainToInstance(CustomEvent, { ...envelope, code: 'even' }));
   });

@@ -1,7 +1,8 @@
 // Set-up shared by the load runs (scripts/load.mjs, scripts/load-queue.mjs) and bench/queue.mjs:
-// building the library once, free ports, a redis-server of their own, and child processes that
-// never outlive the run. 127.0.0.1 only.
+// building the library once, free ports, a redis-server of their own, child processes that never
+// outlive the run, and signed delivery headers. 127.0.0.1 only.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -116,4 +117,24 @@ export async function redisUrlOrOwn(children) {
   const port = await freePort();
   await startRedisServer(port, children);
   return `redis://127.0.0.1:${port}`;
+}
+
+/**
+ * Headers of a delivery signed as Inkbox signs it, afresh for every attempt: a new request id and
+ * the current timestamp, HMAC-SHA256 over `{requestId}.{timestamp}.` and the body.
+ */
+export function signedHeaders(body, signingKey) {
+  const requestId = randomUUID();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const mac = createHmac('sha256', Buffer.from(signingKey.replace(/^whsec_/, ''), 'utf8'))
+    .update(`${requestId}.${timestamp}.`)
+    .update(body)
+    .digest('hex');
+  return {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Inkbox-Request-ID': requestId,
+    'X-Inkbox-Timestamp': timestamp,
+    'X-Inkbox-Signature': `sha256=${mac}`,
+  };
 }

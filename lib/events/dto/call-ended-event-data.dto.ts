@@ -1,33 +1,18 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsDefined, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { CallTranscript } from './call-transcript.dto.js';
-import { InkboxAgentIdentity } from './inkbox-agent-identity.dto.js';
-import { InkboxContact } from './inkbox-contact.dto.js';
+import { InkboxPartyMatches } from './inkbox-party-matches.dto.js';
 import { PhoneCall } from './phone-call.dto.js';
 import { PostCallActionItem } from './post-call-action-item.dto.js';
 import { WebhookContext } from './webhook-context.dto.js';
 
 /** `data` of `call.ended`. */
-export class CallEndedEventData {
+export class CallEndedEventData extends InkboxPartyMatches {
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => PhoneCall)
   call!: PhoneCall;
-
-  /** Address-book matches for the other party. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => InkboxContact)
-  contacts?: InkboxContact[];
-
-  /** Agent identities matched as the other party. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => InkboxAgentIdentity)
-  agent_identities?: InkboxAgentIdentity[];
 
   /** The transcript inline, or null when none was captured. */
   @IsOptional()

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { InkboxAgentIdentity } from './inkbox-agent-identity.dto.js';
-import { InkboxContact } from './inkbox-contact.dto.js';
+import { IsBoolean, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { InkboxPartyMatches } from './inkbox-party-matches.dto.js';
 import { InkboxLegacyContact } from './inkbox-legacy-contact.dto.js';
 import { PhoneRateLimit } from './phone-rate-limit.dto.js';
 
@@ -10,7 +9,7 @@ import { PhoneRateLimit } from './phone-rate-limit.dto.js';
  * `webhook`. Flat: no envelope, `contacts` and `agent_identities` at the top level. The answer of
  * the `@OnInkboxIncomingCall()` method decides the call.
  */
-export class PhoneIncomingCallEvent {
+export class PhoneIncomingCallEvent extends InkboxPartyMatches {
   /** The call id. */
   @IsString()
   id!: string;
@@ -67,20 +66,6 @@ export class PhoneIncomingCallEvent {
   @ValidateNested()
   @Type(() => PhoneRateLimit)
   rate_limit?: PhoneRateLimit | null;
-
-  /** Address-book matches for the caller; always present on current payloads. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => InkboxContact)
-  contacts?: InkboxContact[];
-
-  /** Agent identities matched as the caller; always present on current payloads. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => InkboxAgentIdentity)
-  agent_identities?: InkboxAgentIdentity[];
 
   /** Older payloads (before the lists): one contact or null. */
   @IsOptional()
